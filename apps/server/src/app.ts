@@ -1,0 +1,66 @@
+// Assembles a relay: the Express app, the HTTP server and Socket.IO over one database connection.
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Connection } from 'mongoose';
+import type { Server as IoServer } from 'socket.io';
+import type { Config } from './config';
+import { connectDatabase } from './db/connect';
+import { errorHandler } from './http/errors';
+import { attachRealtime } from './realtime';
+import { createServices, type Services, syncIndexes } from './services';
+
+export interface Relay {
+  url: string;
+  port: number;
+  services: Services;
+  connection: Connection;
+  io: IoServer;
+  http: HttpServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the database and starts listening on `config.host:config.port` (0 picks a port).
+ * @example const relay = await startRelay({ ...loadConfig(), port: 0 });
+ */
+export async function startRelay(config: Config): Promise<Relay> {
+  const connection = await connectDatabase(config.mongodbUri, config.dbName);
+  const services = createServices(connection, config);
+  await syncIndexes(connection, services);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.get('/health', async (_req, res) => {
+    const ping = await connection.db?.admin().ping().then(() => true, () => false);
+    res.status(ping ? 200 : 503).json({ ok: ping });
+  });
+  app.use(errorHandler);
+
+  const http = createServer(app);
+  const io = attachRealtime(http, services, config);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${config.host}:${port}`,
+    port,
+    services,
+    connection,
+    io,
+    http,
+    close() {
+      closing ??= (async () => {
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await connection.close();
+      })();
+      return closing;
+    },
+  };
+}

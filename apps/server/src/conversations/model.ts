@@ -1,0 +1,70 @@
+// A conversation and its timeline. `seq` on the conversation is the timeline's counter, taken
+// with an atomic $inc; each message keeps the seq it was given and the client's id for it.
+import { type Connection, type InferSchemaType, Schema, type Types } from 'mongoose';
+
+const conversationSchema = new Schema(
+  {
+    siteId: { type: Schema.Types.ObjectId, required: true },
+    visitorId: { type: Schema.Types.ObjectId, required: true },
+    /** The client's key for the start request, so a retried start finds the same conversation. */
+    startKey: { type: String, required: true },
+    status: { type: String, enum: ['open', 'pending', 'snoozed', 'resolved'], default: 'open' },
+    channel: { type: String, enum: ['chat', 'email'], default: 'chat' },
+    assigneeId: { type: Schema.Types.ObjectId, default: null },
+    priority: { type: String, enum: ['none', 'low', 'medium', 'high', 'urgent'], default: 'none' },
+    tags: { type: [String], default: [] },
+    seq: { type: Number, default: 0 },
+    visitorSeenSeq: { type: Number, default: 0 },
+    agentSeenSeq: { type: Number, default: 0 },
+    lastMessageAt: { type: Date, default: null },
+    firstResponseAt: { type: Date, default: null },
+    resolvedAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+conversationSchema.index({ visitorId: 1, startKey: 1 }, { unique: true });
+conversationSchema.index({ visitorId: 1, createdAt: -1 });
+conversationSchema.index({ siteId: 1, status: 1, lastMessageAt: -1 });
+
+const messageSchema = new Schema(
+  {
+    conversationId: { type: Schema.Types.ObjectId, required: true },
+    seq: { type: Number, required: true },
+    clientMsgId: { type: String, required: true },
+    author: {
+      type: new Schema(
+        {
+          kind: { type: String, enum: ['visitor', 'agent', 'system'], required: true },
+          id: { type: String, required: true },
+          name: { type: String },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
+    body: { type: String, required: true },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+// A retry carries the same client id: this index turns it into a lookup of the stored message.
+messageSchema.index({ conversationId: 1, clientMsgId: 1 }, { unique: true });
+// Replay reads a timeline from a seq onwards.
+messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
+
+export type ConversationDoc = InferSchemaType<typeof conversationSchema> & {
+  _id: Types.ObjectId;
+  createdAt: Date;
+};
+export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId; createdAt: Date };
+
+const buildConversation = (connection: Connection) => connection.model('Conversation', conversationSchema);
+
+export function conversationModel(connection: Connection): ReturnType<typeof buildConversation> {
+  return (connection.models.Conversation as ReturnType<typeof buildConversation> | undefined) ?? buildConversation(connection);
+}
+
+const buildMessage = (connection: Connection) => connection.model('Message', messageSchema);
+
+export function messageModel(connection: Connection): ReturnType<typeof buildMessage> {
+  return (connection.models.Message as ReturnType<typeof buildMessage> | undefined) ?? buildMessage(connection);
+}

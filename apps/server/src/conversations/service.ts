@@ -1,0 +1,187 @@
+// Conversations and their timelines: starting one, appending messages (through the batching
+// writer), replaying what a client missed, and read receipts.
+import type { Author, Conversation, Message, Result, SyncResult } from '@parley/protocol';
+import { failure, SYNC_PAGE_SIZE } from '@parley/protocol';
+import { type Collection, ObjectId } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
+import { toConversation, toMessage } from './wire';
+import { MessageWriter, type Route, type WriteResult } from './writer';
+
+/** Who is acting: a visitor on its own conversations, or an agent on its sites' conversations. */
+export type Actor =
+  | { kind: 'visitor'; visitorId: string; siteId: string; name?: string }
+  | { kind: 'agent'; agentId: string; name: string; siteIds: string[] | null };
+
+function guardFor(actor: Actor): Record<string, unknown> {
+  if (actor.kind === 'visitor') return { visitorId: new ObjectId(actor.visitorId) };
+  if (actor.siteIds === null) return {};
+  return { siteId: { $in: actor.siteIds.map((id) => new ObjectId(id)) } };
+}
+
+function authorFor(actor: Actor): Author {
+  if (actor.kind === 'visitor') {
+    return actor.name ? { kind: 'visitor', id: actor.visitorId, name: actor.name } : { kind: 'visitor', id: actor.visitorId };
+  }
+  return { kind: 'agent', id: actor.agentId, name: actor.name };
+}
+
+export class ConversationService {
+  private readonly model;
+  private readonly conversations: Collection<ConversationDoc>;
+  private readonly messages: Collection<MessageDoc>;
+  private readonly writer: MessageWriter;
+  private readonly routes = new Map<string, Route>();
+
+  constructor(connection: Connection, batchWindowMs: number) {
+    this.model = conversationModel(connection);
+    const messages = messageModel(connection);
+    this.conversations = this.model.collection as unknown as Collection<ConversationDoc>;
+    this.messages = messages.collection as unknown as Collection<MessageDoc>;
+    this.writer = new MessageWriter(this.conversations, this.messages, batchWindowMs);
+  }
+
+  /**
+   * The visitor's conversation for `startKey`, created on first call. A retry with the same key
+   * answers the same conversation; `created` says whether this call made it.
+   */
+  async start(
+    visitor: { visitorId: string; siteId: string },
+    startKey: string,
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    const filter = { visitorId: new ObjectId(visitor.visitorId), startKey };
+    const now = new Date();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.conversations.findOneAndUpdate(
+          filter,
+          {
+            $setOnInsert: {
+              siteId: new ObjectId(visitor.siteId),
+              status: 'open',
+              channel: 'chat',
+              assigneeId: null,
+              priority: 'none',
+              tags: [],
+              seq: 0,
+              visitorSeenSeq: 0,
+              agentSeenSeq: 0,
+              lastMessageAt: null,
+              firstResponseAt: null,
+              resolvedAt: null,
+              createdAt: now,
+              updatedAt: now,
+            },
+          },
+          { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+        );
+        return {
+          conversation: toConversation(result.value!),
+          created: !result.lastErrorObject?.updatedExisting,
+        };
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000 || attempt > 2) throw error;
+      }
+    }
+  }
+
+  /** Appends a message to a conversation the actor may write to. Persisted (journaled) when this resolves ok. */
+  send(actor: Actor, input: { conversationId: string; clientMsgId: string; body: string }): Promise<WriteResult> {
+    return this.writer.write({ ...input, author: authorFor(actor), guard: guardFor(actor) });
+  }
+
+  async get(actor: Actor, conversationId: string): Promise<Conversation | null> {
+    const doc = await this.conversations.findOne({ ...guardFor(actor), _id: new ObjectId(conversationId) });
+    return doc ? toConversation(doc) : null;
+  }
+
+  /**
+   * Everything the actor missed: for each listed conversation, the messages after `afterSeq`.
+   * A visitor also learns of its other recent conversations, replayed from the start.
+   */
+  async sync(actor: Actor, wanted: { conversationId: string; afterSeq: number }[]): Promise<SyncResult> {
+    const after = new Map(wanted.map((w) => [w.conversationId, w.afterSeq]));
+    const filter: Record<string, unknown> = { ...guardFor(actor) };
+    if (actor.kind === 'agent') filter._id = { $in: wanted.map((w) => new ObjectId(w.conversationId)) };
+    const docs = await this.conversations
+      .find(filter)
+      .sort({ createdAt: -1 })
+      .limit(actor.kind === 'visitor' ? 20 : 200)
+      .toArray();
+    if (actor.kind === 'visitor') {
+      // Listed conversations beyond the 20 most recent are still the visitor's to sync.
+      const missing = wanted.filter((w) => !docs.some((d) => d._id.toHexString() === w.conversationId));
+      if (missing.length > 0) {
+        docs.push(
+          ...(await this.conversations
+            .find({ ...filter, _id: { $in: missing.map((w) => new ObjectId(w.conversationId)) } })
+            .toArray()),
+        );
+      }
+    }
+    const conversations = docs.map(toConversation);
+    const messages: Message[] = [];
+    const more: string[] = [];
+    await Promise.all(
+      conversations.map(async (conversation) => {
+        const afterSeq = after.get(conversation.id) ?? 0;
+        if (conversation.seq <= afterSeq) return;
+        const page = await this.messages
+          .find({ conversationId: new ObjectId(conversation.id), seq: { $gt: afterSeq } })
+          .sort({ seq: 1 })
+          .limit(SYNC_PAGE_SIZE + 1)
+          .toArray();
+        if (page.length > SYNC_PAGE_SIZE) {
+          page.pop();
+          more.push(conversation.id);
+        }
+        messages.push(...page.map(toMessage));
+      }),
+    );
+    messages.sort((a, b) => (a.conversationId === b.conversationId ? a.seq - b.seq : a.conversationId < b.conversationId ? -1 : 1));
+    return { conversations, messages, more };
+  }
+
+  /** Records that the actor's side has seen the timeline up to `seq`; never moves backwards. */
+  async markSeen(actor: Actor, conversationId: string, seq: number): Promise<Result<{ conversation: Conversation }>> {
+    const field = actor.kind === 'visitor' ? 'visitorSeenSeq' : 'agentSeenSeq';
+    const doc = await this.conversations.findOneAndUpdate(
+      { ...guardFor(actor), _id: new ObjectId(conversationId), seq: { $gte: seq } },
+      { $max: { [field]: seq } },
+      { returnDocument: 'after' },
+    );
+    if (doc) return { ok: true, conversation: toConversation(doc) };
+    const exists = await this.get(actor, conversationId);
+    return exists
+      ? failure('bad_request', `seq ${seq} is beyond the end of the timeline (${exists.seq})`)
+      : failure('not_found', 'no such conversation');
+  }
+
+  /** Where a conversation's events go, if the actor may act on it. Cached: these never change. */
+  async route(actor: Actor, conversationId: string): Promise<Route | null> {
+    let route = this.routes.get(conversationId);
+    if (!route) {
+      const doc = await this.conversations.findOne(
+        { _id: new ObjectId(conversationId) },
+        { projection: { siteId: 1, visitorId: 1 } },
+      );
+      if (!doc) return null;
+      route = { siteId: doc.siteId.toHexString(), visitorId: doc.visitorId.toHexString() };
+      if (this.routes.size > 50_000) this.routes.clear();
+      this.routes.set(conversationId, route);
+    }
+    if (actor.kind === 'visitor') return route.visitorId === actor.visitorId ? route : null;
+    return actor.siteIds === null || actor.siteIds.includes(route.siteId) ? route : null;
+  }
+
+  /** The stored timeline, in order: for tests, exports and the console. */
+  async timeline(conversationId: string): Promise<Message[]> {
+    const docs = await this.messages.find({ conversationId: new ObjectId(conversationId) }).sort({ seq: 1 }).toArray();
+    return docs.map(toMessage);
+  }
+
+  async syncIndexes(): Promise<void> {
+    await this.model.syncIndexes();
+    await messageModel(this.model.db).syncIndexes();
+  }
+}

@@ -1,0 +1,39 @@
+// Stored documents as the protocol's wire shapes.
+import type { Conversation, Message } from '@parley/protocol';
+import type { ConversationDoc, MessageDoc } from './model';
+
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+export function toConversation(doc: ConversationDoc): Conversation {
+  return {
+    id: doc._id.toHexString(),
+    siteId: doc.siteId.toHexString(),
+    visitorId: doc.visitorId.toHexString(),
+    status: doc.status,
+    channel: doc.channel,
+    assigneeId: doc.assigneeId ? doc.assigneeId.toHexString() : null,
+    priority: doc.priority,
+    tags: doc.tags,
+    seq: doc.seq,
+    visitorSeenSeq: doc.visitorSeenSeq,
+    agentSeenSeq: doc.agentSeenSeq,
+    createdAt: doc.createdAt.toISOString(),
+    lastMessageAt: iso(doc.lastMessageAt),
+    firstResponseAt: iso(doc.firstResponseAt),
+    resolvedAt: iso(doc.resolvedAt),
+  };
+}
+
+export function toMessage(doc: MessageDoc): Message {
+  const author: Message['author'] = { kind: doc.author.kind, id: doc.author.id };
+  if (doc.author.name) author.name = doc.author.name;
+  return {
+    id: doc._id.toHexString(),
+    conversationId: doc.conversationId.toHexString(),
+    seq: doc.seq,
+    clientMsgId: doc.clientMsgId,
+    author,
+    body: doc.body,
+    createdAt: doc.createdAt.toISOString(),
+  };
+}

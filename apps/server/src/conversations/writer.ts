@@ -1,0 +1,183 @@
+// Group commit for messages. Sends that arrive while a batch is being written wait for the
+// next one; a batch costs one read for retries, one $inc per conversation and one insertMany,
+// all journaled. That is what lets the relay persist near the speed of a bare Socket.IO server.
+import type { Author, Failure, Message } from '@parley/protocol';
+import { failure } from '@parley/protocol';
+import { type Collection, ObjectId } from 'mongodb';
+import type { ConversationDoc, MessageDoc } from './model';
+import { toMessage } from './wire';
+
+export interface WriteRequest {
+  conversationId: string;
+  clientMsgId: string;
+  body: string;
+  author: Author;
+  /** Extra conditions the conversation must meet for this author to write to it. */
+  guard: Record<string, unknown>;
+}
+
+/** Where a conversation's events fan out to. */
+export interface Route {
+  siteId: string;
+  visitorId: string;
+}
+
+export type WriteResult = { ok: true; message: Message; created: false } | { ok: true; message: Message; created: true; route: Route } | Failure;
+
+interface Pending {
+  request: WriteRequest;
+  resolve: (result: WriteResult) => void;
+}
+
+const key = (conversationId: string, clientMsgId: string) => `${conversationId}/${clientMsgId}`;
+
+export class MessageWriter {
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly conversations: Collection<ConversationDoc>,
+    private readonly messages: Collection<MessageDoc>,
+    private readonly windowMs: number,
+  ) {}
+
+  write(request: WriteRequest): Promise<WriteResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ request, resolve });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setTimeout(() => void this.drain(), this.windowMs);
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.writeBatch(batch);
+      } catch (error) {
+        const result = failure('unavailable', `could not store the message: ${(error as Error).message}`);
+        for (const pending of batch) pending.resolve(result);
+      }
+    }
+    this.scheduled = false;
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    // Requests for the same client id in one batch share one outcome.
+    const byKey = new Map<string, Pending[]>();
+    for (const pending of batch) {
+      const k = key(pending.request.conversationId, pending.request.clientMsgId);
+      const list = byKey.get(k);
+      if (list) list.push(pending);
+      else byKey.set(k, [pending]);
+    }
+    const settle = (k: string, result: WriteResult, duplicateResult: WriteResult = result) => {
+      const [first, ...rest] = byKey.get(k) ?? [];
+      first?.resolve(result);
+      for (const pending of rest) pending.resolve(duplicateResult);
+      byKey.delete(k);
+    };
+
+    // Retries of stored messages are answered with what is stored.
+    const requests = [...byKey.values()].map((list) => list[0]!.request);
+    const stored = await this.messages
+      .find({
+        conversationId: { $in: [...new Set(requests.map((r) => new ObjectId(r.conversationId)))] },
+        clientMsgId: { $in: requests.map((r) => r.clientMsgId) },
+      })
+      .toArray();
+    for (const doc of stored) {
+      const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
+      if (byKey.has(k)) settle(k, { ok: true, message: toMessage(doc), created: false });
+    }
+
+    // One $inc per conversation (and per kind of guard) reserves a run of seqs.
+    const groups = new Map<string, WriteRequest[]>();
+    for (const list of byKey.values()) {
+      const request = list[0]!.request;
+      const g = `${request.conversationId}|${JSON.stringify(request.guard)}`;
+      const group = groups.get(g);
+      if (group) group.push(request);
+      else groups.set(g, [request]);
+    }
+    const now = new Date();
+    const docs: MessageDoc[] = [];
+    const routes = new Map<string, Route>();
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const first = group[0]!;
+        const fromAgent = group.some((r) => r.author.kind === 'agent');
+        const fromVisitor = group.some((r) => r.author.kind === 'visitor');
+        const set: Record<string, unknown> = {
+          seq: { $add: ['$seq', group.length] },
+          lastMessageAt: now,
+          updatedAt: now,
+        };
+        if (fromAgent) set.firstResponseAt = { $ifNull: ['$firstResponseAt', now] };
+        if (fromVisitor) {
+          // A visitor writing to a resolved conversation reopens it.
+          set.status = { $cond: [{ $eq: ['$status', 'resolved'] }, 'open', '$status'] };
+          set.resolvedAt = { $cond: [{ $eq: ['$status', 'resolved'] }, null, '$resolvedAt'] };
+        }
+        const updated = await this.conversations.findOneAndUpdate(
+          { ...first.guard, _id: new ObjectId(first.conversationId) },
+          [{ $set: set }],
+          { returnDocument: 'after', projection: { seq: 1, siteId: 1, visitorId: 1 } },
+        );
+        if (!updated) {
+          const missing = failure('not_found', 'no such conversation');
+          for (const r of group) settle(key(r.conversationId, r.clientMsgId), missing);
+          return;
+        }
+        routes.set(first.conversationId, {
+          siteId: updated.siteId.toHexString(),
+          visitorId: updated.visitorId.toHexString(),
+        });
+        let seq = updated.seq - group.length;
+        for (const r of group) {
+          const author: MessageDoc['author'] = { kind: r.author.kind, id: r.author.id };
+          if (r.author.name) author.name = r.author.name;
+          docs.push({
+            _id: new ObjectId(),
+            conversationId: new ObjectId(r.conversationId),
+            seq: ++seq,
+            clientMsgId: r.clientMsgId,
+            author,
+            body: r.body,
+            createdAt: now,
+          } as MessageDoc);
+        }
+      }),
+    );
+    if (docs.length === 0) return;
+
+    const failedIndexes = new Set<number>();
+    try {
+      await this.messages.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code: number }[] }).writeErrors;
+      if (!writeErrors) throw error;
+      for (const e of writeErrors) failedIndexes.add(e.index);
+    }
+    for (const [index, doc] of docs.entries()) {
+      const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
+      if (!failedIndexes.has(index)) {
+        const message = toMessage(doc);
+        const route = routes.get(message.conversationId)!;
+        settle(k, { ok: true, message, created: true, route }, { ok: true, message, created: false });
+        continue;
+      }
+      // Another relay stored the same client id a moment ago: answer with its copy.
+      const existing = await this.messages.findOne({ conversationId: doc.conversationId, clientMsgId: doc.clientMsgId });
+      settle(
+        k,
+        existing
+          ? { ok: true, message: toMessage(existing), created: false }
+          : failure('unavailable', 'could not store the message, try again'),
+      );
+    }
+  }
+}

@@ -1,0 +1,358 @@
+import type { ChatClient } from '@parley/client';
+import { newClientId } from '@parley/client';
+import type { Conversation, Message } from '@parley/protocol';
+import { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { identityHash } from '../sites/service';
+import { SHOP_ORIGIN, startTestRelay } from '../testing';
+import { agentClient, outcome, rawSocket, ready, visitorClient } from '../testing/clients';
+
+let env: Awaited<ReturnType<typeof startTestRelay>>;
+const open: { close(): void }[] = [];
+const track = <T extends { close(): void }>(c: T) => {
+  open.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  env = await startTestRelay({ socketRatePerSec: 50, socketBurst: 100 });
+});
+afterAll(async () => {
+  for (const c of open) c.close();
+  await env.relay.close();
+});
+
+async function startConversation(client: ChatClient): Promise<Conversation> {
+  const result = await client.start(newClientId());
+  if (!result.ok) throw new Error(result.message);
+  return result.conversation;
+}
+
+const eventually = (check: () => void, timeout = 15_000) => vi.waitFor(check, { timeout, interval: 20 });
+const bodies = (messages: readonly { body: string }[]) => messages.map((m) => m.body);
+
+describe('conversation flow', () => {
+  it('carries messages both ways, in order, with per-conversation seq', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const agent = track(await ready(agentClient(env.relay.url, env.agent.token)));
+    const seenByAgent: Message[] = [];
+    agent.on('message', (m) => seenByAgent.push(m));
+    const announced: Conversation[] = [];
+    agent.on('conversation', (c) => announced.push(c));
+
+    const startKey = newClientId();
+    for (const text of ['Hi', 'Is the blue mug in stock?', 'I need 3']) visitor.send({ startKey }, text);
+    await eventually(() => expect(visitor.pending()).toHaveLength(0));
+    const conversationId = visitor.timeline(null, startKey).length === 0 ? [...visitor.conversations.keys()][0]! : '';
+    expect(announced.map((c) => c.id)).toContain(conversationId);
+
+    await eventually(() => expect(bodies(seenByAgent)).toEqual(['Hi', 'Is the blue mug in stock?', 'I need 3']));
+    expect(seenByAgent.map((m) => m.seq)).toEqual([1, 2, 3]);
+
+    await agent.follow(conversationId);
+    agent.send(conversationId, 'Yes, we have 5 left.');
+    await eventually(() =>
+      expect(bodies(visitor.timeline(conversationId))).toEqual(['Hi', 'Is the blue mug in stock?', 'I need 3', 'Yes, we have 5 left.']),
+    );
+    const reply = visitor.timeline(conversationId)[3] as Message;
+    expect(reply.author).toMatchObject({ kind: 'agent', name: 'Ana Agent' });
+    expect(reply.seq).toBe(4);
+
+    const stored = await env.relay.services.conversations.timeline(conversationId);
+    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    const conversation = await env.relay.services.conversations.get({ kind: 'agent', agentId: env.agent.agent.id, name: 'x', siteIds: null }, conversationId);
+    expect(conversation?.firstResponseAt).not.toBeNull();
+  });
+
+  it('turns retries with the same client id into acks of the stored message', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const { id: conversationId } = await startConversation(visitor);
+    const payload = { conversationId, clientMsgId: newClientId(), body: 'only once please' };
+    const send = () => visitor.socket.emitWithAck('message:send', payload);
+    // Concurrent (same batch) and sequential (later batches) retries.
+    const first = await Promise.all([send(), send(), send()]);
+    const later = [await send(), await send()];
+    const ids = new Set([...first, ...later].map((r) => (r.ok ? r.message.id : r.code)));
+    expect(ids.size).toBe(1);
+    const stored = await env.relay.services.conversations.timeline(conversationId);
+    expect(stored.filter((m) => m.clientMsgId === payload.clientMsgId)).toHaveLength(1);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('loses and doubles nothing when the transport is closed mid-burst', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const agent = track(await ready(agentClient(env.relay.url, env.admin.token)));
+    const { id: conversationId } = await startConversation(visitor);
+    await agent.follow(conversationId);
+
+    const sent = Array.from({ length: 60 }, (_, i) => `burst ${i}`);
+    let acked = 0;
+    const dropAt = new Promise<void>((resolve) => {
+      visitor.on('message', () => {
+        if (++acked === 15) resolve();
+      });
+    });
+    for (const body of sent) visitor.send(conversationId, body);
+    await dropAt;
+    visitor.socket.io.engine.close();
+    agent.socket.io.engine.close();
+
+    await eventually(() => expect(visitor.pending()).toHaveLength(0));
+    const stored = await env.relay.services.conversations.timeline(conversationId);
+    expect(bodies(stored)).toEqual(sent);
+    expect(new Set(stored.map((m) => m.clientMsgId)).size).toBe(sent.length);
+    await eventually(() => expect(bodies(agent.timeline(conversationId))).toEqual(sent));
+    expect(bodies(visitor.timeline(conversationId))).toEqual(sent);
+  });
+
+  it('replays what an agent missed while offline, from the last seq it saw', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const agent = track(await ready(agentClient(env.relay.url, env.agent.token)));
+    const colleague = track(await ready(agentClient(env.relay.url, env.admin.token)));
+    const { id: conversationId } = await startConversation(visitor);
+    visitor.send(conversationId, 'first');
+    await agent.follow(conversationId);
+    await eventually(() => expect(agent.lastSeq(conversationId)).toBe(1));
+
+    agent.socket.disconnect();
+    await colleague.follow(conversationId);
+    colleague.send(conversationId, 'colleague answered');
+    visitor.send(conversationId, 'thanks!');
+    await eventually(() => expect(visitor.timeline(conversationId)).toHaveLength(3));
+    expect(agent.timeline(conversationId)).toHaveLength(1);
+
+    agent.socket.connect();
+    const stored = bodies(await env.relay.services.conversations.timeline(conversationId));
+    expect([...stored].sort()).toEqual(['colleague answered', 'first', 'thanks!']);
+    await eventually(() => expect(bodies(agent.timeline(conversationId))).toEqual(stored));
+    expect(agent.lastSeq(conversationId)).toBe(3);
+  });
+
+  it('keeps a conversation across reconnects with the stored token, and shows it in a second tab', async () => {
+    const store = (await import('@parley/client')).memoryStore();
+    const tab1 = track(await ready(visitorClient(env.relay.url, env.site.publicKey, { store })));
+    const { id: conversationId } = await startConversation(tab1);
+    tab1.send(conversationId, 'from tab 1');
+    await eventually(() => expect(tab1.pending()).toHaveLength(0));
+    const tab2 = track(await ready(visitorClient(env.relay.url, env.site.publicKey, { store })));
+    expect(tab2.session?.visitorId).toBe(tab1.session?.visitorId);
+    expect(bodies(tab2.timeline(conversationId))).toEqual(['from tab 1']);
+    tab2.send(conversationId, 'from tab 2');
+    await eventually(() => expect(bodies(tab1.timeline(conversationId))).toEqual(['from tab 1', 'from tab 2']));
+  });
+});
+
+describe('typing and read receipts', () => {
+  it('relays typing both ways and marks messages seen', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const agent = track(await ready(agentClient(env.relay.url, env.agent.token)));
+    const { id: conversationId } = await startConversation(visitor);
+    await agent.follow(conversationId);
+    const agentSawTyping = new Promise((resolve) => agent.on('typing', resolve));
+    const visitorSawTyping = new Promise((resolve) => visitor.on('typing', resolve));
+    visitor.setTyping(conversationId, true);
+    agent.setTyping(conversationId, true);
+    expect(await agentSawTyping).toMatchObject({ conversationId, typing: true, author: { kind: 'visitor' } });
+    expect(await visitorSawTyping).toMatchObject({ conversationId, typing: true, author: { kind: 'agent', name: 'Ana Agent' } });
+
+    visitor.send(conversationId, 'seen yet?');
+    await eventually(() => expect(agent.lastSeq(conversationId)).toBe(1));
+    expect(visitor.timeline(conversationId)[0]?.status).toBe('sent');
+    await agent.markSeen(conversationId);
+    await eventually(() => expect(visitor.timeline(conversationId)[0]?.status).toBe('seen'));
+
+    const beyond = await agent.socket.emitWithAck('seen', { conversationId, seq: 99 });
+    expect(beyond).toMatchObject({ ok: false, code: 'bad_request' });
+  });
+});
+
+describe('who may see what', () => {
+  it('refuses a visitor access to another visitor\'s conversation', async () => {
+    const alice = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const mallory = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const { id: conversationId } = await startConversation(alice);
+    alice.send(conversationId, 'my address is 1 Secret St');
+    await eventually(() => expect(alice.pending()).toHaveLength(0));
+
+    const typingSeen = vi.fn();
+    alice.on('typing', typingSeen);
+    const send = await mallory.socket.emitWithAck('message:send', { conversationId, clientMsgId: newClientId(), body: 'hi' });
+    expect(send).toMatchObject({ ok: false, code: 'not_found' });
+    const sync = await mallory.socket.emitWithAck('sync', { conversations: [{ conversationId, afterSeq: 0 }] });
+    expect(sync.ok && sync.messages).toEqual([]);
+    expect(sync.ok && sync.conversations.map((c) => c.id)).not.toContain(conversationId);
+    const seen = await mallory.socket.emitWithAck('seen', { conversationId, seq: 1 });
+    expect(seen).toMatchObject({ ok: false, code: 'not_found' });
+    mallory.socket.emit('typing', { conversationId, typing: true });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(typingSeen).not.toHaveBeenCalled();
+    expect(await env.relay.services.conversations.timeline(conversationId)).toHaveLength(1);
+  });
+
+  it('keeps an agent out of sites it has no access to', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const outsider = track(await ready(agentClient(env.relay.url, env.outsider.token)));
+    const heard = vi.fn();
+    outsider.on('message', heard);
+    outsider.on('conversation', heard);
+    const { id: conversationId } = await startConversation(visitor);
+    visitor.send(conversationId, 'private to Test Shop');
+    await eventually(() => expect(visitor.pending()).toHaveLength(0));
+    const sync = await outsider.socket.emitWithAck('sync', { conversations: [{ conversationId, afterSeq: 0 }] });
+    expect(sync).toMatchObject({ ok: true, conversations: [], messages: [] });
+    const send = await outsider.socket.emitWithAck('message:send', { conversationId, clientMsgId: newClientId(), body: 'x' });
+    expect(send).toMatchObject({ ok: false, code: 'not_found' });
+    expect(heard).not.toHaveBeenCalled();
+  });
+
+  it('refuses handshakes from foreign origins, unknown keys, forged identities and visitor tokens on the agent side', async () => {
+    const key = env.site.publicKey;
+    const url = env.relay.url;
+    const cases = [
+      rawSocket(url, '/visitor', { auth: { siteKey: key }, siteKey: key, origin: 'http://evil.test' }),
+      rawSocket(url, '/visitor', { auth: { siteKey: key }, siteKey: key }),
+      rawSocket(url, '/visitor', { auth: { siteKey: key }, siteKey: env.otherSite.publicKey, origin: 'http://other.test' }),
+    ];
+    for (const socket of cases) {
+      // Refused at the engine (allowRequest) or by the namespace: either way, no connection.
+      expect((await outcome(socket)).connected).toBe(false);
+      socket.close();
+    }
+    const unknown = rawSocket(url, '/visitor', { auth: { siteKey: 'nosuchsite1' }, siteKey: 'nosuchsite1', origin: SHOP_ORIGIN });
+    expect(await outcome(unknown)).toMatchObject({ connected: false });
+    unknown.close();
+
+    const forged = rawSocket(url, '/visitor', {
+      auth: { siteKey: key, identity: { userId: 'user-1', hash: 'a'.repeat(64) } },
+      siteKey: key,
+      origin: SHOP_ORIGIN,
+    });
+    expect(await outcome(forged)).toMatchObject({ connected: false, code: 'unauthorized', message: 'identity verification failed' });
+    forged.close();
+
+    const genuine = rawSocket(url, '/visitor', {
+      auth: { siteKey: key, identity: { userId: 'user-1', hash: identityHash(env.site.identitySecret, 'user-1') } },
+      siteKey: key,
+      origin: SHOP_ORIGIN,
+    });
+    expect(await outcome(genuine)).toEqual({ connected: true });
+    genuine.close();
+
+    const visitor = track(await ready(visitorClient(url, key)));
+    const asAgent = rawSocket(url, '/agent', { auth: { token: visitor.session!.token } });
+    expect(await outcome(asAgent)).toMatchObject({ connected: false, code: 'unauthorized' });
+    asAgent.close();
+    const fromShop = rawSocket(url, '/agent', { auth: { token: env.agent.token }, origin: SHOP_ORIGIN });
+    expect((await outcome(fromShop)).connected).toBe(false);
+    fromShop.close();
+  });
+
+  it('gives a forged visitor token a fresh, empty identity', async () => {
+    const alice = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    await startConversation(alice);
+    const forged = rawSocket(env.relay.url, '/visitor', {
+      auth: { siteKey: env.site.publicKey, token: 'x'.repeat(32) },
+      siteKey: env.site.publicKey,
+      origin: SHOP_ORIGIN,
+    });
+    const session = new Promise<{ visitorId: string; token: string }>((resolve) => forged.once('session', resolve));
+    expect(await outcome(forged)).toEqual({ connected: true });
+    const { visitorId, token } = await session;
+    expect(visitorId).not.toBe(alice.session?.visitorId);
+    expect(token).not.toBe('x'.repeat(32));
+    const sync = await forged.emitWithAck('sync', { conversations: [] });
+    expect(sync).toMatchObject({ ok: true, conversations: [], messages: [] });
+    forged.close();
+  });
+});
+
+describe('bad input', () => {
+  const malformed: unknown[] = [
+    undefined,
+    null,
+    42,
+    'text',
+    [],
+    {},
+    { conversationId: 'not-an-id', clientMsgId: 'abcdefgh', body: 'x' },
+    { conversationId: '0'.repeat(24), clientMsgId: 'short', body: 'x' },
+    { conversationId: '0'.repeat(24), clientMsgId: 'abcdefgh', body: '   ' },
+    { conversationId: '0'.repeat(24), clientMsgId: 'abcdefgh', body: 12 },
+    { conversationId: { $gt: '' }, clientMsgId: 'abcdefgh', body: 'x' },
+    { conversationId: '0'.repeat(24), clientMsgId: 'abcdefgh', body: 'x', extra: true },
+    { conversations: 'all' },
+    { conversations: [{ conversationId: { $ne: null }, afterSeq: 0 }] },
+    { conversationId: '0'.repeat(24), seq: -1 },
+    { conversationId: '0'.repeat(24), seq: 1.5 },
+    { startKey: '../../etc' },
+    { startKey: { $gt: '' } },
+  ];
+
+  it('acks every malformed payload on every event with a clear error and stays up', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const agent = track(await ready(agentClient(env.relay.url, env.agent.token)));
+    const { id: conversationId } = await startConversation(visitor);
+    for (const [client, events] of [
+      [visitor, ['conversation:start', 'message:send', 'sync', 'seen']],
+      [agent, ['message:send', 'sync', 'seen']],
+    ] as const) {
+      for (const event of events) {
+        for (const payload of malformed) {
+          const valid = event === 'sync' && (payload as { conversations?: unknown })?.conversations === undefined ? false : null;
+          const result = await (client.socket.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<{ ok: boolean; code?: string; message?: string }>)(event, payload);
+          if (result.ok) throw new Error(`${event} accepted ${JSON.stringify(payload)} (${valid})`);
+          expect(['bad_request', 'not_found']).toContain(result.code);
+          expect(result.message).toBeTruthy();
+        }
+      }
+      // Events without an ack function, and typing with junk, are dropped quietly.
+      client.socket.emit('message:send', { conversationId, clientMsgId: newClientId(), body: 'no ack' });
+      client.socket.emit('typing', { $where: 'sleep(1000)' });
+      client.socket.emit('typing');
+      (client.socket.emit as (e: string, ...a: unknown[]) => void)('no-such-event', 1, 2, 3);
+    }
+    const tooLong = await visitor.socket.emitWithAck('message:send', {
+      conversationId,
+      clientMsgId: newClientId(),
+      body: 'x'.repeat(MAX_MESSAGE_LENGTH + 1),
+    });
+    expect(tooLong).toMatchObject({ ok: false, code: 'too_large' });
+    const longest = await visitor.socket.emitWithAck('message:send', {
+      conversationId,
+      clientMsgId: newClientId(),
+      body: 'y'.repeat(MAX_MESSAGE_LENGTH),
+    });
+    expect(longest.ok).toBe(true);
+    expect(() => visitor.send(conversationId, 'z'.repeat(MAX_MESSAGE_LENGTH + 1))).toThrow(/limited/);
+  });
+
+  it('drops a socket that sends an oversized packet and serves everyone else', async () => {
+    const victim = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const bystander = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const { id: conversationId } = await startConversation(bystander);
+    const disconnected = new Promise((resolve) => victim.socket.once('disconnect', resolve));
+    victim.socket.emit('message:send', { conversationId, clientMsgId: newClientId(), body: 'x'.repeat(MAX_PACKET_BYTES + 10) });
+    await disconnected;
+    bystander.send(conversationId, 'still here');
+    await eventually(() => expect(bystander.pending()).toHaveLength(0));
+    const health = await fetch(`${env.relay.url}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('slows a flooding socket with rate_limited and leaves others alone', async () => {
+    const flooder = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const calm = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const { id: floodId } = await startConversation(flooder);
+    const { id: calmId } = await startConversation(calm);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        flooder.socket.emitWithAck('message:send', { conversationId: floodId, clientMsgId: newClientId(), body: `flood ${i}` }),
+      ),
+    );
+    const limited = results.filter((r) => !r.ok && r.code === 'rate_limited');
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]).toMatchObject({ message: expect.stringContaining('messages a second') });
+    const calmResult = await calm.socket.emitWithAck('message:send', { conversationId: calmId, clientMsgId: newClientId(), body: 'hello' });
+    expect(calmResult.ok).toBe(true);
+  });
+});

@@ -1,0 +1,85 @@
+// Sites: lookup by public key (cached briefly, it runs on every handshake) and creation.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { type SiteDoc, siteModel } from './model';
+
+const CACHE_MS = 5_000;
+
+export interface Site {
+  id: string;
+  publicKey: string;
+  name: string;
+  allowedOrigins: string[];
+  identitySecret: string;
+}
+
+function toSite(doc: SiteDoc): Site {
+  return {
+    id: doc._id.toHexString(),
+    publicKey: doc.publicKey,
+    name: doc.name,
+    allowedOrigins: doc.allowedOrigins,
+    identitySecret: doc.identitySecret,
+  };
+}
+
+/** Normalises an origin the way browsers send it: scheme://host[:port], no path, lower case. */
+export function normaliseOrigin(origin: string): string {
+  const url = new URL(origin);
+  return url.origin.toLowerCase();
+}
+
+/** hex HMAC-SHA256(secret, userId): what a site's backend computes to vouch for a signed-in user. */
+export function identityHash(secret: string, userId: string): string {
+  return createHmac('sha256', secret).update(userId).digest('hex');
+}
+
+export class SiteService {
+  private readonly model;
+  private readonly cache = new Map<string, { site: Site | null; at: number }>();
+
+  constructor(connection: Connection) {
+    this.model = siteModel(connection);
+  }
+
+  async create(input: { name: string; allowedOrigins: string[]; publicKey?: string }): Promise<Site> {
+    const doc = await this.model.create({
+      name: input.name,
+      publicKey: input.publicKey ?? randomBytes(12).toString('base64url'),
+      allowedOrigins: input.allowedOrigins.map(normaliseOrigin),
+      identitySecret: randomBytes(32).toString('base64url'),
+    });
+    return toSite(doc.toObject() as SiteDoc);
+  }
+
+  async byPublicKey(publicKey: string): Promise<Site | null> {
+    const hit = this.cache.get(publicKey);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.site;
+    const doc = await this.model.findOne({ publicKey }).lean<SiteDoc>();
+    const site = doc ? toSite(doc) : null;
+    this.cache.set(publicKey, { site, at: Date.now() });
+    return site;
+  }
+
+  async count(): Promise<number> {
+    return this.model.estimatedDocumentCount();
+  }
+
+  /** Constant-time check of a user's identity hash against the site's secret. */
+  verifyIdentity(site: Site, userId: string, hash: string): boolean {
+    const expected = Buffer.from(identityHash(site.identitySecret, userId), 'hex');
+    const given = Buffer.from(hash, 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  isOriginAllowed(site: Site, origin: string | undefined): boolean {
+    if (!origin) return false;
+    let normalised: string;
+    try {
+      normalised = normaliseOrigin(origin);
+    } catch {
+      return false;
+    }
+    return site.allowedOrigins.includes(normalised);
+  }
+}

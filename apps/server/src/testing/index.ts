@@ -1,0 +1,83 @@
+// Test helpers: a relay on port 0 over this file's own database, fixtures, and relay processes
+// that a test can kill.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { type Relay, startRelay } from '../app';
+import { type Config, loadConfig } from '../config';
+
+export const SHOP_ORIGIN = 'http://shop.test';
+
+/** A database name of this test file's own, so files run in parallel over one server. */
+export function testDatabase(): { uri: string; dbName: string } {
+  return { uri: inject('mongodbUri'), dbName: `test_${randomBytes(6).toString('hex')}` };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const { uri, dbName } = testDatabase();
+  return { ...loadConfig({}), mongodbUri: uri, dbName, port: 0, publicUrl: 'http://relay.test', ...overrides };
+}
+
+/** A relay in this process on a free port, with a demo site and an admin and an agent. */
+export async function startTestRelay(overrides: Partial<Config> = {}) {
+  const relay = await startRelay(testConfig(overrides));
+  const fixtures = await createFixtures(relay);
+  return { relay, ...fixtures };
+}
+
+export async function createFixtures(relay: Pick<Relay, 'services'>) {
+  const site = await relay.services.sites.create({ name: 'Test Shop', allowedOrigins: [SHOP_ORIGIN] });
+  const otherSite = await relay.services.sites.create({ name: 'Other Shop', allowedOrigins: ['http://other.test'] });
+  const admin = await relay.services.agents.create({ email: `admin-${site.id}@t.test`, name: 'Ada Admin', role: 'admin' });
+  const agent = await relay.services.agents.create({
+    email: `agent-${site.id}@t.test`,
+    name: 'Ana Agent',
+    role: 'agent',
+    siteIds: [site.id],
+  });
+  const outsider = await relay.services.agents.create({
+    email: `outsider-${site.id}@t.test`,
+    name: 'Otto Outsider',
+    role: 'agent',
+    siteIds: [otherSite.id],
+  });
+  return { site, otherSite, admin, agent, outsider };
+}
+
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+
+export interface RelayProcess {
+  child: ChildProcess;
+  url: string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** The real relay entry point as a child process, on a given port (so a restart keeps its URL). */
+export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /PARLEY_RELAY_READY (\S+)/.exec(output);
+      if (!match) return;
+      child.stdout?.off('data', onData);
+      resolve({
+        child,
+        url: match[1]!,
+        kill: (signal = 'SIGTERM') =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill(signal);
+          }),
+      });
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`relay exited with ${code} before it was ready:\n${output}`)));
+  });
+}

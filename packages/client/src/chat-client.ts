@@ -1,0 +1,355 @@
+// A Parley connection as a widget, a console or a test holds it: it keeps the outbox, retries
+// with the same client id until the relay acks, tracks each timeline's lastSeq and replays what
+// it missed on every (re)connect, on `online`, and when the page becomes visible again.
+import type {
+  Conversation,
+  Failure,
+  Message,
+  Result,
+  SeenEvent,
+  ServerToClientEvents,
+  SyncResult,
+  TypingEvent,
+  VisitorClientToServerEvents,
+  VisitorSession,
+} from '@parley/protocol';
+import { MAX_MESSAGE_LENGTH, RETRYABLE_CODES } from '@parley/protocol';
+import type { Socket } from 'socket.io-client';
+import { type KeyValueStore, memoryStore, Outbox, type OutboxItem } from './outbox';
+import { Timeline } from './timeline';
+
+/** A message as a view shows it: stored ones are `sent` or `seen`; the outbox's are `sending` or `failed`. */
+export type TimelineEntry =
+  | (Message & { status: 'sent' | 'seen' })
+  | {
+      status: 'sending' | 'failed';
+      clientMsgId: string;
+      conversationId: string | null;
+      body: string;
+      createdAt: string;
+      error?: { code: string; message: string };
+    };
+
+export interface ChatClientEvents {
+  message: (message: Message) => void;
+  conversation: (conversation: Conversation) => void;
+  typing: (event: TypingEvent) => void;
+  seen: (event: SeenEvent) => void;
+  session: (session: VisitorSession) => void;
+  /** Any change a view should re-render for. */
+  change: () => void;
+  /** The relay refused the connection (bad key, origin, token): `code` says why. */
+  refused: (error: { code: string; message: string }) => void;
+}
+
+export interface ChatClientOptions {
+  /** Where the outbox lives; memory unless given. */
+  store?: KeyValueStore;
+  /** Storage key prefix, so two sites or agents never share an outbox. */
+  storageKey?: string;
+  /** How long to wait for an ack before treating the send as lost and retrying. */
+  ackTimeoutMs?: number;
+}
+
+type AnySocket = Socket<ServerToClientEvents, VisitorClientToServerEvents>;
+
+const randomId = () =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+
+/** A fresh client-generated id for a message or a conversation start. */
+export const newClientId = randomId;
+
+export class ChatClient {
+  readonly conversations = new Map<string, Conversation>();
+  private readonly timelines = new Map<string, Timeline>();
+  private readonly followed = new Set<string>();
+  private readonly outbox: Outbox;
+  private readonly listeners = new Map<keyof ChatClientEvents, Set<(...args: never[]) => void>>();
+  private readonly ackTimeoutMs: number;
+  private generation = 0;
+  private flushing = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDelay = 500;
+  private readonly detach: () => void;
+  session: VisitorSession | null = null;
+
+  constructor(
+    readonly socket: AnySocket,
+    options: ChatClientOptions = {},
+  ) {
+    this.outbox = new Outbox(options.store ?? memoryStore(), `${options.storageKey ?? 'parley'}:outbox`);
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 8000;
+    for (const item of this.outbox.all()) if (item.conversationId) this.followed.add(item.conversationId);
+
+    socket.on('connect', () => {
+      this.generation++;
+      this.flushing = false;
+      this.retryDelay = 500;
+      void this.resync().then(() => this.flush());
+    });
+    socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      if (error.data?.code) this.emit('refused', { code: error.data.code, message: error.message });
+    });
+    socket.on('session', (session) => {
+      this.session = session;
+      this.emit('session', session);
+    });
+    socket.on('message', (message) => this.receive(message));
+    socket.on('conversation', (conversation) => this.upsertConversation(conversation));
+    socket.on('typing', (event) => this.emit('typing', event));
+    socket.on('seen', (event) => {
+      const conversation = this.conversations.get(event.conversationId);
+      if (conversation) {
+        const field = event.by === 'visitor' ? 'visitorSeenSeq' : 'agentSeenSeq';
+        conversation[field] = Math.max(conversation[field], event.seq);
+      }
+      this.emit('seen', event);
+      this.emit('change');
+    });
+
+    const wake = () => {
+      if (!socket.connected) socket.connect();
+      else void this.resync().then(() => this.flush());
+    };
+    const onVisible = () => {
+      if (typeof document === 'undefined' || document.visibilityState === 'visible') wake();
+    };
+    const target = typeof window !== 'undefined' ? window : undefined;
+    target?.addEventListener('online', wake);
+    target?.addEventListener('pageshow', wake);
+    target?.document?.addEventListener('visibilitychange', onVisible);
+    this.detach = () => {
+      target?.removeEventListener('online', wake);
+      target?.removeEventListener('pageshow', wake);
+      target?.document?.removeEventListener('visibilitychange', onVisible);
+    };
+  }
+
+  on<E extends keyof ChatClientEvents>(event: E, listener: ChatClientEvents[E]): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (...args: never[]) => void);
+    return () => set.delete(listener as (...args: never[]) => void);
+  }
+
+  private emit<E extends keyof ChatClientEvents>(event: E, ...args: Parameters<ChatClientEvents[E]>): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as (...a: unknown[]) => void)(...args);
+  }
+
+  private timelineOf(conversationId: string): Timeline {
+    let timeline = this.timelines.get(conversationId);
+    if (!timeline) this.timelines.set(conversationId, (timeline = new Timeline()));
+    return timeline;
+  }
+
+  private upsertConversation(conversation: Conversation): void {
+    this.conversations.set(conversation.id, conversation);
+    this.emit('conversation', conversation);
+    this.emit('change');
+  }
+
+  private receive(message: Message): void {
+    const added = this.timelineOf(message.conversationId).add(message);
+    this.outbox.remove(message.clientMsgId);
+    const conversation = this.conversations.get(message.conversationId);
+    if (conversation && message.seq > conversation.seq) conversation.seq = message.seq;
+    if (added) this.emit('message', message);
+    this.emit('change');
+  }
+
+  /** Follows a conversation (agents): its timeline is replayed now and after every reconnect. */
+  async follow(conversationId: string): Promise<void> {
+    this.followed.add(conversationId);
+    await this.resync();
+  }
+
+  /** The highest seq of a conversation below which this client holds every message. */
+  lastSeq(conversationId: string): number {
+    return this.timelines.get(conversationId)?.lastSeq ?? 0;
+  }
+
+  /** Stored messages followed by this conversation's unsent ones, each with its delivery state. */
+  timeline(conversationId: string | null, startKey?: string): TimelineEntry[] {
+    const conversation = conversationId ? this.conversations.get(conversationId) : undefined;
+    const seenBy = (message: Message) =>
+      conversation && (message.author.kind === 'visitor' ? conversation.agentSeenSeq : conversation.visitorSeenSeq) >= message.seq
+        ? ('seen' as const)
+        : ('sent' as const);
+    const stored: TimelineEntry[] = conversationId
+      ? (this.timelines.get(conversationId)?.messages() ?? []).map((m) => ({ ...m, status: seenBy(m) }))
+      : [];
+    const pending = this.outbox
+      .all()
+      .filter((item) => (conversationId && item.conversationId === conversationId) || (startKey && item.startKey === startKey))
+      .map(({ startKey: _s, ...item }) => item);
+    return [...stored, ...pending];
+  }
+
+  /** Everything waiting in the outbox. */
+  pending(): readonly OutboxItem[] {
+    return this.outbox.all();
+  }
+
+  /**
+   * Queues a message and sends it as soon as the relay is reachable; answers its client id.
+   * `target` is a conversation id, or `{ startKey }` to start a new conversation with it.
+   * @example client.send(conversationId, 'Where is my order?')
+   */
+  send(target: string | { startKey: string }, body: string): string {
+    const text = body.trim();
+    if (!text) throw new Error('message is empty');
+    if (text.length > MAX_MESSAGE_LENGTH) throw new Error(`messages are limited to ${MAX_MESSAGE_LENGTH} characters`);
+    const clientMsgId = randomId();
+    const item: OutboxItem =
+      typeof target === 'string'
+        ? { clientMsgId, conversationId: target, body: text, createdAt: new Date().toISOString(), status: 'sending' }
+        : {
+            clientMsgId,
+            conversationId: null,
+            startKey: target.startKey,
+            body: text,
+            createdAt: new Date().toISOString(),
+            status: 'sending',
+          };
+    this.outbox.add(item);
+    if (item.conversationId) this.followed.add(item.conversationId);
+    this.emit('change');
+    void this.flush();
+    return clientMsgId;
+  }
+
+  /** Sends a failed message again, with the same client id. */
+  retry(clientMsgId: string): void {
+    this.outbox.update(clientMsgId, { status: 'sending', error: undefined });
+    this.emit('change');
+    void this.flush();
+  }
+
+  /** Drops a failed message the user gave up on. */
+  discard(clientMsgId: string): void {
+    this.outbox.remove(clientMsgId);
+    this.emit('change');
+  }
+
+  setTyping(conversationId: string, typing: boolean): void {
+    if (this.socket.connected) this.socket.volatile.emit('typing', { conversationId, typing });
+  }
+
+  /** Tells the other side this client has seen the conversation up to its last held message. */
+  async markSeen(conversationId: string): Promise<void> {
+    const seq = this.lastSeq(conversationId);
+    if (seq === 0 || !this.socket.connected) return;
+    await this.request('seen', { conversationId, seq });
+  }
+
+  /** Starts (or, for a retried key, finds) a visitor conversation. */
+  async start(startKey: string): Promise<Result<{ conversation: Conversation }>> {
+    const result = await this.request<{ conversation: Conversation }>('conversation:start', { startKey });
+    if (result.ok) {
+      this.followed.add(result.conversation.id);
+      this.outbox.bind(startKey, result.conversation.id);
+      this.upsertConversation(result.conversation);
+    }
+    return result;
+  }
+
+  private async request<T extends object>(event: string, payload: unknown): Promise<Result<T>> {
+    try {
+      const socket = this.socket.timeout(this.ackTimeoutMs) as unknown as {
+        emitWithAck(event: string, payload: unknown): Promise<Result<T>>;
+      };
+      return await socket.emitWithAck(event, payload);
+    } catch {
+      return { ok: false, code: 'unavailable', message: 'no answer from the relay' } satisfies Failure;
+    }
+  }
+
+  /** Replays every message missed in the followed conversations (a visitor also gets its others). */
+  async resync(): Promise<void> {
+    if (!this.socket.connected) return;
+    for (let page = 0; page < 100; page++) {
+      const conversations = [...new Set([...this.followed, ...this.conversations.keys()])].map((conversationId) => ({
+        conversationId,
+        afterSeq: this.lastSeq(conversationId),
+      }));
+      const result = await this.request<SyncResult>('sync', { conversations });
+      if (!result.ok) return;
+      for (const conversation of result.conversations) {
+        this.followed.add(conversation.id);
+        this.conversations.set(conversation.id, conversation);
+      }
+      for (const message of result.messages) this.receive(message);
+      for (const conversation of result.conversations) {
+        if (!result.more.includes(conversation.id)) {
+          const held = result.messages.filter((m) => m.conversationId === conversation.id).map((m) => m.seq);
+          this.timelineOf(conversation.id).settle(Math.max(0, ...held));
+        }
+        this.emit('conversation', conversation);
+      }
+      this.emit('change');
+      if (result.more.length === 0) return;
+    }
+  }
+
+  /** Sends the outbox in order, one at a time, so a conversation's messages keep their order. */
+  async flush(): Promise<void> {
+    if (this.flushing || !this.socket.connected) return;
+    this.flushing = true;
+    const generation = this.generation;
+    try {
+      this.outbox.reload();
+      const attempted = new Set<string>();
+      for (;;) {
+        if (generation !== this.generation || !this.socket.connected) return;
+        // Re-read every turn: sends made while this loop awaits join the same pass, in order.
+        const item = this.outbox.all().find((i) => i.status === 'sending' && !attempted.has(i.clientMsgId));
+        if (!item) return;
+        attempted.add(item.clientMsgId);
+        let conversationId = item.conversationId;
+        if (!conversationId && item.startKey) {
+          const started = await this.start(item.startKey);
+          if (!started.ok) {
+            if (this.settleFailure(item, started)) continue;
+            return;
+          }
+          conversationId = started.conversation.id;
+        }
+        if (!conversationId) continue;
+        const result = await this.request<{ message: Message }>('message:send', {
+          conversationId,
+          clientMsgId: item.clientMsgId,
+          body: item.body,
+        });
+        if (result.ok) {
+          this.retryDelay = 500;
+          this.receive(result.message);
+        } else if (!this.settleFailure(item, result)) {
+          return;
+        }
+      }
+    } finally {
+      if (generation === this.generation) this.flushing = false;
+    }
+  }
+
+  /** Marks a final failure on the item and answers true, or schedules a retry and answers false. */
+  private settleFailure(item: OutboxItem, failure: Failure): boolean {
+    if (RETRYABLE_CODES.has(failure.code)) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => void this.flush(), this.retryDelay);
+      this.retryDelay = Math.min(this.retryDelay * 2, 10_000);
+      return false;
+    }
+    this.outbox.update(item.clientMsgId, { status: 'failed', error: { code: failure.code, message: failure.message } });
+    this.emit('change');
+    return true;
+  }
+
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.detach();
+    this.socket.disconnect();
+  }
+}

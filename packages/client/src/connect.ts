@@ -1,0 +1,64 @@
+// Opening a visitor or agent connection. Only the WebSocket transport is bundled: it is all
+// modern browsers need, and leaving polling out keeps the widget small.
+import type { AgentAuth, ServerToClientEvents, VisitorAuth, VisitorClientToServerEvents } from '@parley/protocol';
+import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@parley/protocol';
+import { transport } from '#transport';
+import { io, type Socket } from 'socket.io-client';
+import { ChatClient, type ChatClientOptions } from './chat-client';
+import { type KeyValueStore, memoryStore } from './outbox';
+
+interface CommonOptions extends ChatClientOptions {
+  /** The relay's base URL, e.g. https://chat.example.com */
+  url: string;
+  /** Extra handshake headers (Node clients only: browsers send their own Origin). */
+  extraHeaders?: Record<string, string>;
+}
+
+export interface VisitorConnectOptions extends CommonOptions {
+  siteKey: string;
+  identity?: VisitorAuth['identity'];
+}
+
+/**
+ * Connects a visitor. The token the relay mints is kept in `store` and presented on every reconnect.
+ * @example const chat = connectVisitor({ url, siteKey, store: localStorage }); chat.send({ startKey }, 'Hi')
+ */
+export function connectVisitor(options: VisitorConnectOptions): ChatClient {
+  const store: KeyValueStore = options.store ?? memoryStore();
+  const prefix = options.storageKey ?? `parley:${options.siteKey}`;
+  const tokenKey = `${prefix}:token`;
+  const socket: Socket<ServerToClientEvents, VisitorClientToServerEvents> = io(`${options.url}${VISITOR_NAMESPACE}`, {
+    transports: [transport],
+    forceNew: true,
+    query: { siteKey: options.siteKey },
+    auth: (cb) => {
+      const auth: VisitorAuth = { siteKey: options.siteKey };
+      const token = store.getItem(tokenKey);
+      if (token) auth.token = token;
+      if (options.identity) auth.identity = options.identity;
+      cb(auth as unknown as Record<string, unknown>);
+    },
+    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
+  });
+  const client = new ChatClient(socket, { ...options, store, storageKey: prefix });
+  client.on('session', (session) => {
+    if (session.token) store.setItem(tokenKey, session.token);
+  });
+  return client;
+}
+
+export interface AgentConnectOptions extends CommonOptions {
+  token: string;
+}
+
+/** Connects an agent with its API token. */
+export function connectAgent(options: AgentConnectOptions): ChatClient {
+  const auth: AgentAuth = { token: options.token };
+  const socket = io(`${options.url}${AGENT_NAMESPACE}`, {
+    transports: [transport],
+    forceNew: true,
+    auth: auth as unknown as Record<string, unknown>,
+    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
+  }) as unknown as Socket<ServerToClientEvents, VisitorClientToServerEvents>;
+  return new ChatClient(socket, { ...options, storageKey: options.storageKey ?? 'parley:agent' });
+}

@@ -1,0 +1,62 @@
+// The shared domain types: what a conversation and its timeline look like on the wire.
+
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type Channel = 'chat' | 'email';
+export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
+export type AuthorKind = 'visitor' | 'agent' | 'system';
+
+export interface Author {
+  kind: AuthorKind;
+  id: string;
+  name?: string;
+}
+
+export interface Conversation {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  status: ConversationStatus;
+  channel: Channel;
+  assigneeId: string | null;
+  priority: Priority;
+  tags: string[];
+  /** The highest `seq` on the timeline. */
+  seq: number;
+  /** Highest `seq` the visitor has seen; drives the agent's "seen" marks. */
+  visitorSeenSeq: number;
+  /** Highest `seq` an agent has seen; drives the visitor's "seen" marks. */
+  agentSeenSeq: number;
+  createdAt: string;
+  lastMessageAt: string | null;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+}
+
+/** One event on a conversation's timeline, ordered by `seq`. */
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  clientMsgId: string;
+  author: Author;
+  body: string;
+  createdAt: string;
+}
+
+export interface TypingEvent {
+  conversationId: string;
+  author: Author;
+  typing: boolean;
+}
+
+export interface SeenEvent {
+  conversationId: string;
+  by: 'visitor' | 'agent';
+  seq: number;
+}
+
+export interface VisitorSession {
+  visitorId: string;
+  /** Random bearer token that authorises only this visitor's own conversations. */
+  token: string;
+}

@@ -1,0 +1,81 @@
+// Socket.IO event maps for the two namespaces, typed once and imported by relay and clients.
+import type { Conversation, Message, SeenEvent, TypingEvent, VisitorSession } from './domain';
+import type { Result } from './errors';
+
+export const VISITOR_NAMESPACE = '/visitor';
+export const AGENT_NAMESPACE = '/agent';
+
+export interface StartConversationPayload {
+  /** Client-generated key that makes a retried start return the same conversation. */
+  startKey: string;
+}
+
+export interface SendMessagePayload {
+  conversationId: string;
+  /** Client-generated id; a retry with the same id is acked with the stored message. */
+  clientMsgId: string;
+  body: string;
+}
+
+export interface SyncPayload {
+  /** The conversations this client follows and the last `seq` it holds of each. */
+  conversations: { conversationId: string; afterSeq: number }[];
+}
+
+export interface SyncResult {
+  conversations: Conversation[];
+  messages: Message[];
+  /** Conversation ids with more messages than one answer carries: sync again from the new `seq`. */
+  more: string[];
+}
+
+export interface TypingPayload {
+  conversationId: string;
+  typing: boolean;
+}
+
+export interface SeenPayload {
+  conversationId: string;
+  seq: number;
+}
+
+export type Ack<T extends object = object> = (result: Result<T>) => void;
+
+/** Events every client (visitor or agent) may send. */
+export interface ClientToServerEvents {
+  'message:send': (payload: SendMessagePayload, ack: Ack<{ message: Message }>) => void;
+  sync: (payload: SyncPayload, ack: Ack<SyncResult>) => void;
+  typing: (payload: TypingPayload) => void;
+  seen: (payload: SeenPayload, ack: Ack) => void;
+}
+
+export interface VisitorClientToServerEvents extends ClientToServerEvents {
+  'conversation:start': (
+    payload: StartConversationPayload,
+    ack: Ack<{ conversation: Conversation }>,
+  ) => void;
+}
+
+export type AgentClientToServerEvents = ClientToServerEvents;
+
+export interface ServerToClientEvents {
+  message: (message: Message) => void;
+  conversation: (conversation: Conversation) => void;
+  typing: (event: TypingEvent) => void;
+  seen: (event: SeenEvent) => void;
+  /** Sent to a visitor once per connection: the identity to keep and present next time. */
+  session: (session: VisitorSession) => void;
+}
+
+/** Handshake `auth` of the visitor namespace. */
+export interface VisitorAuth {
+  siteKey: string;
+  token?: string;
+  /** A signed-in shop user: `hash` is hex HMAC-SHA256(siteSecret, userId). */
+  identity?: { userId: string; hash: string; name?: string; email?: string };
+}
+
+/** Handshake `auth` of the agent namespace. */
+export interface AgentAuth {
+  token: string;
+}

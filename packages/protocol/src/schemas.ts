@@ -1,0 +1,86 @@
+// Runtime schemas for every inbound payload. Types say what a payload should be; these check
+// what it is. Each schema sits beside the type it guards and is strict: unknown keys are refused.
+import { z } from 'zod';
+import type {
+  AgentAuth,
+  SeenPayload,
+  SendMessagePayload,
+  StartConversationPayload,
+  SyncPayload,
+  TypingPayload,
+  VisitorAuth,
+} from './events';
+import { MAX_MESSAGE_LENGTH } from './limits';
+
+/** A 24-hex-digit ObjectId as a string. */
+export const idSchema = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
+
+/** Client-generated ids: UUIDs or similar, short and printable. */
+export const clientIdSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be 8-64 letters, digits, "-" or "_"');
+
+const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Message text: trimmed, not empty, at most MAX_MESSAGE_LENGTH characters, no NUL. */
+export const messageBodySchema = z
+  .string()
+  .max(MAX_MESSAGE_LENGTH, `messages are limited to ${MAX_MESSAGE_LENGTH} characters`)
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+  .transform((s) => s.trim())
+  .refine((s) => s.length > 0, 'must not be empty');
+
+export const startConversationSchema = z.strictObject({
+  startKey: clientIdSchema,
+}) satisfies z.ZodType<StartConversationPayload>;
+
+export const sendMessageSchema = z.strictObject({
+  conversationId: idSchema,
+  clientMsgId: clientIdSchema,
+  body: messageBodySchema,
+}) satisfies z.ZodType<SendMessagePayload, unknown>;
+
+export const syncSchema = z.strictObject({
+  conversations: z
+    .array(z.strictObject({ conversationId: idSchema, afterSeq: seqSchema }))
+    .max(200, 'at most 200 conversations per sync'),
+}) satisfies z.ZodType<SyncPayload>;
+
+export const typingSchema = z.strictObject({
+  conversationId: idSchema,
+  typing: z.boolean(),
+}) satisfies z.ZodType<TypingPayload>;
+
+export const seenSchema = z.strictObject({
+  conversationId: idSchema,
+  seq: seqSchema,
+}) satisfies z.ZodType<SeenPayload>;
+
+const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'malformed token');
+
+export const visitorAuthSchema = z.strictObject({
+  siteKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed site key'),
+  token: tokenSchema.optional(),
+  identity: z
+    .strictObject({
+      userId: z.string().min(1).max(200),
+      hash: z.string().regex(/^[0-9a-f]{64}$/, 'hash must be hex HMAC-SHA256'),
+      name: z.string().max(200).optional(),
+      email: z.string().max(320).optional(),
+    })
+    .optional(),
+}) satisfies z.ZodType<VisitorAuth>;
+
+export const agentAuthSchema = z.strictObject({
+  token: tokenSchema,
+}) satisfies z.ZodType<AgentAuth>;
+
+/** One line naming what is wrong with a payload, for the `message` of a bad_request ack. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
