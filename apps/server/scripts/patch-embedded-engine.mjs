@@ -3,7 +3,7 @@
 // Its native files import seven symbols at GLIBC_2.38; this rebinds them, in the ELF dynamic
 // symbol table, to the older equivalents every glibc has, and marks the 2.38 version need weak.
 // Runs at install time, only where glibc is older than 2.38, and is idempotent.
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 

@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Connection } from 'mongoose';
 import type { Server as IoServer } from 'socket.io';
+import { agentRouter } from './agents/routes';
 import type { Config } from './config';
 import { connectDatabase } from './db/connect';
 import { errorHandler } from './http/errors';
 import { attachRealtime } from './realtime';
 import { createServices, type Services, syncIndexes } from './services';
+import { widgetRouter } from './widget/routes';
 
 export interface Relay {
   url: string;
@@ -33,9 +35,17 @@ export async function startRelay(config: Config): Promise<Relay> {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
   app.get('/health', async (_req, res) => {
-    const ping = await connection.db?.admin().ping().then(() => true, () => false);
+    const ping = await connection.db
+      ?.admin()
+      .ping()
+      .then(
+        () => true,
+        () => false,
+      );
     res.status(ping ? 200 : 503).json({ ok: ping });
   });
+  app.use(widgetRouter(services, config));
+  app.use(agentRouter(services, config));
   app.use(errorHandler);
 
   const http = createServer(app);

@@ -6,12 +6,16 @@ import { seedIfEmpty } from './seed';
 
 const config = loadConfig();
 if (!config.mongodbUri) {
-  console.error('parley: MONGODB_URI is not set. Run `pnpm start` from the repository root, or point it at a MongoDB.');
+  console.error(
+    'parley: MONGODB_URI is not set. Run `pnpm start` from the repository root, or point it at a MongoDB.',
+  );
   process.exit(1);
 }
 
 const relay = await startRelay(config);
-const demoShopOrigins = (process.env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000').split(',');
+const demoShopOrigins = (
+  process.env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000'
+).split(',');
 const seeded = await seedIfEmpty(relay.services, { demoShopOrigins });
 if (seeded) {
   console.log(`parley: seeded demo site "${seeded.siteKey}" and admin ${seeded.adminEmail}`);

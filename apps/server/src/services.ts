@@ -1,13 +1,13 @@
 // The domain services a relay runs with, built over one database connection.
 import type { Connection } from 'mongoose';
+import { agentModel } from './agents/model';
 import { AgentService } from './agents/service';
 import type { Config } from './config';
 import { ConversationService } from './conversations/service';
-import { SiteService } from './sites/service';
-import { VisitorService } from './visitors/service';
-import { agentModel } from './agents/model';
 import { siteModel } from './sites/model';
+import { SiteService } from './sites/service';
 import { visitorModel } from './visitors/model';
+import { VisitorService } from './visitors/service';
 
 export interface Services {
   sites: SiteService;

@@ -51,6 +51,15 @@ export interface ChatClientOptions {
   ackTimeoutMs?: number;
 }
 
+/** The parts of `window` the client listens to; typed here so Node code needs no DOM types. */
+interface EventTargetLike {
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
+}
+interface PageTarget extends EventTargetLike {
+  document?: EventTargetLike & { visibilityState: string };
+}
+
 type AnySocket = Socket<ServerToClientEvents, VisitorClientToServerEvents>;
 
 const randomId = () =>
@@ -113,23 +122,26 @@ export class ChatClient {
       if (!socket.connected) socket.connect();
       else void this.resync().then(() => this.flush());
     };
+    const page = (globalThis as { window?: PageTarget }).window;
     const onVisible = () => {
-      if (typeof document === 'undefined' || document.visibilityState === 'visible') wake();
+      if (page?.document?.visibilityState !== 'hidden') wake();
     };
-    const target = typeof window !== 'undefined' ? window : undefined;
-    target?.addEventListener('online', wake);
-    target?.addEventListener('pageshow', wake);
-    target?.document?.addEventListener('visibilitychange', onVisible);
+    page?.addEventListener('online', wake);
+    page?.addEventListener('pageshow', wake);
+    page?.document?.addEventListener('visibilitychange', onVisible);
     this.detach = () => {
-      target?.removeEventListener('online', wake);
-      target?.removeEventListener('pageshow', wake);
-      target?.document?.removeEventListener('visibilitychange', onVisible);
+      page?.removeEventListener('online', wake);
+      page?.removeEventListener('pageshow', wake);
+      page?.document?.removeEventListener('visibilitychange', onVisible);
     };
   }
 
   on<E extends keyof ChatClientEvents>(event: E, listener: ChatClientEvents[E]): () => void {
     let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
     set.add(listener as (...args: never[]) => void);
     return () => set.delete(listener as (...args: never[]) => void);
   }
@@ -140,7 +152,10 @@ export class ChatClient {
 
   private timelineOf(conversationId: string): Timeline {
     let timeline = this.timelines.get(conversationId);
-    if (!timeline) this.timelines.set(conversationId, (timeline = new Timeline()));
+    if (!timeline) {
+      timeline = new Timeline();
+      this.timelines.set(conversationId, timeline);
+    }
     return timeline;
   }
 
@@ -174,7 +189,9 @@ export class ChatClient {
   timeline(conversationId: string | null, startKey?: string): TimelineEntry[] {
     const conversation = conversationId ? this.conversations.get(conversationId) : undefined;
     const seenBy = (message: Message) =>
-      conversation && (message.author.kind === 'visitor' ? conversation.agentSeenSeq : conversation.visitorSeenSeq) >= message.seq
+      conversation &&
+      (message.author.kind === 'visitor' ? conversation.agentSeenSeq : conversation.visitorSeenSeq) >=
+        message.seq
         ? ('seen' as const)
         : ('sent' as const);
     const stored: TimelineEntry[] = conversationId
@@ -182,7 +199,11 @@ export class ChatClient {
       : [];
     const pending = this.outbox
       .all()
-      .filter((item) => (conversationId && item.conversationId === conversationId) || (startKey && item.startKey === startKey))
+      .filter(
+        (item) =>
+          (conversationId && item.conversationId === conversationId) ||
+          (startKey && item.startKey === startKey),
+      )
       .map(({ startKey: _s, ...item }) => item);
     return [...stored, ...pending];
   }
@@ -200,11 +221,18 @@ export class ChatClient {
   send(target: string | { startKey: string }, body: string): string {
     const text = body.trim();
     if (!text) throw new Error('message is empty');
-    if (text.length > MAX_MESSAGE_LENGTH) throw new Error(`messages are limited to ${MAX_MESSAGE_LENGTH} characters`);
+    if (text.length > MAX_MESSAGE_LENGTH)
+      throw new Error(`messages are limited to ${MAX_MESSAGE_LENGTH} characters`);
     const clientMsgId = randomId();
     const item: OutboxItem =
       typeof target === 'string'
-        ? { clientMsgId, conversationId: target, body: text, createdAt: new Date().toISOString(), status: 'sending' }
+        ? {
+            clientMsgId,
+            conversationId: target,
+            body: text,
+            createdAt: new Date().toISOString(),
+            status: 'sending',
+          }
         : {
             clientMsgId,
             conversationId: null,
@@ -270,10 +298,12 @@ export class ChatClient {
   async resync(): Promise<void> {
     if (!this.socket.connected) return;
     for (let page = 0; page < 100; page++) {
-      const conversations = [...new Set([...this.followed, ...this.conversations.keys()])].map((conversationId) => ({
-        conversationId,
-        afterSeq: this.lastSeq(conversationId),
-      }));
+      const conversations = [...new Set([...this.followed, ...this.conversations.keys()])].map(
+        (conversationId) => ({
+          conversationId,
+          afterSeq: this.lastSeq(conversationId),
+        }),
+      );
       const result = await this.request<SyncResult>('sync', { conversations });
       if (!result.ok) return;
       for (const conversation of result.conversations) {
@@ -342,7 +372,10 @@ export class ChatClient {
       this.retryDelay = Math.min(this.retryDelay * 2, 10_000);
       return false;
     }
-    this.outbox.update(item.clientMsgId, { status: 'failed', error: { code: failure.code, message: failure.message } });
+    this.outbox.update(item.clientMsgId, {
+      status: 'failed',
+      error: { code: failure.code, message: failure.message },
+    });
     this.emit('change');
     return true;
   }

@@ -1,9 +1,14 @@
 // Opening a visitor or agent connection. Only the WebSocket transport is bundled: it is all
 // modern browsers need, and leaving polling out keeps the widget small.
-import type { AgentAuth, ServerToClientEvents, VisitorAuth, VisitorClientToServerEvents } from '@parley/protocol';
+import type {
+  AgentAuth,
+  ServerToClientEvents,
+  VisitorAuth,
+  VisitorClientToServerEvents,
+} from '@parley/protocol';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@parley/protocol';
-import { transport } from '#transport';
 import { io, type Socket } from 'socket.io-client';
+import { transport } from '#transport';
 import { ChatClient, type ChatClientOptions } from './chat-client';
 import { type KeyValueStore, memoryStore } from './outbox';
 
@@ -27,19 +32,22 @@ export function connectVisitor(options: VisitorConnectOptions): ChatClient {
   const store: KeyValueStore = options.store ?? memoryStore();
   const prefix = options.storageKey ?? `parley:${options.siteKey}`;
   const tokenKey = `${prefix}:token`;
-  const socket: Socket<ServerToClientEvents, VisitorClientToServerEvents> = io(`${options.url}${VISITOR_NAMESPACE}`, {
-    transports: [transport],
-    forceNew: true,
-    query: { siteKey: options.siteKey },
-    auth: (cb) => {
-      const auth: VisitorAuth = { siteKey: options.siteKey };
-      const token = store.getItem(tokenKey);
-      if (token) auth.token = token;
-      if (options.identity) auth.identity = options.identity;
-      cb(auth as unknown as Record<string, unknown>);
+  const socket: Socket<ServerToClientEvents, VisitorClientToServerEvents> = io(
+    `${options.url}${VISITOR_NAMESPACE}`,
+    {
+      transports: [transport],
+      forceNew: true,
+      query: { siteKey: options.siteKey },
+      auth: (cb) => {
+        const auth: VisitorAuth = { siteKey: options.siteKey };
+        const token = store.getItem(tokenKey);
+        if (token) auth.token = token;
+        if (options.identity) auth.identity = options.identity;
+        cb(auth as unknown as Record<string, unknown>);
+      },
+      ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
     },
-    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
-  });
+  );
   const client = new ChatClient(socket, { ...options, store, storageKey: prefix });
   client.on('session', (session) => {
     if (session.token) store.setItem(tokenKey, session.token);

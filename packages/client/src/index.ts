@@ -1,4 +1,15 @@
 // The Parley client: what the widget, the console and the tests use to talk to the relay.
-export { ChatClient, type ChatClientEvents, type ChatClientOptions, newClientId, type TimelineEntry } from './chat-client';
-export { type AgentConnectOptions, connectAgent, connectVisitor, type VisitorConnectOptions } from './connect';
+export {
+  ChatClient,
+  type ChatClientEvents,
+  type ChatClientOptions,
+  newClientId,
+  type TimelineEntry,
+} from './chat-client';
+export {
+  type AgentConnectOptions,
+  connectAgent,
+  connectVisitor,
+  type VisitorConnectOptions,
+} from './connect';
 export { type KeyValueStore, memoryStore, type OutboxItem } from './outbox';

@@ -32,14 +32,30 @@ export interface Conversation {
   resolvedAt: string | null;
 }
 
-/** One event on a conversation's timeline, ordered by `seq`. */
+/**
+ * What a timeline entry is: a chat `message`, a private agent `note`, or a system `event`
+ * (assigned, transferred, resolved, email sent, meeting booked...). Email and meeting entries are
+ * events or messages on the same timeline, never a separate thread.
+ */
+export type TimelineEntryType = 'message' | 'note' | 'event';
+
+/** `agents`: never sent to the visitor (notes, internal events). */
+export type Visibility = 'all' | 'agents';
+
+/** One entry on a conversation's timeline, ordered by `seq`. */
 export interface Message {
   id: string;
   conversationId: string;
   seq: number;
   clientMsgId: string;
+  type: TimelineEntryType;
+  visibility: Visibility;
   author: Author;
   body: string;
+  /** For events: what happened, e.g. `{ name: 'assigned', assigneeId }`. Shape set by `name`. */
+  data?: { name: string } & Record<string, unknown>;
+  /** The channel this entry came in or went out on. */
+  channel: Channel;
   createdAt: string;
 }
 

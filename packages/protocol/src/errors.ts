@@ -30,7 +30,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 };
 
 /** Codes a client should retry after a pause; any other failure is final for that payload. */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set<ErrorCode>(['rate_limited', 'unavailable', 'internal']);
+export const RETRYABLE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'rate_limited',
+  'unavailable',
+  'internal',
+]);
 
 export interface Failure {
   ok: false;

@@ -1,6 +1,9 @@
 // Socket.IO event maps for the two namespaces, typed once and imported by relay and clients.
+
+import type { ConsoleClientToServerEvents } from './console';
 import type { Conversation, Message, SeenEvent, TypingEvent, VisitorSession } from './domain';
 import type { Result } from './errors';
+import type { WidgetClientToServerEvents } from './widget';
 
 export const VISITOR_NAMESPACE = '/visitor';
 export const AGENT_NAMESPACE = '/agent';
@@ -49,14 +52,11 @@ export interface ClientToServerEvents {
   seen: (payload: SeenPayload, ack: Ack) => void;
 }
 
-export interface VisitorClientToServerEvents extends ClientToServerEvents {
-  'conversation:start': (
-    payload: StartConversationPayload,
-    ack: Ack<{ conversation: Conversation }>,
-  ) => void;
+export interface VisitorClientToServerEvents extends ClientToServerEvents, WidgetClientToServerEvents {
+  'conversation:start': (payload: StartConversationPayload, ack: Ack<{ conversation: Conversation }>) => void;
 }
 
-export type AgentClientToServerEvents = ClientToServerEvents;
+export interface AgentClientToServerEvents extends ClientToServerEvents, ConsoleClientToServerEvents {}
 
 export interface ServerToClientEvents {
   message: (message: Message) => void;

@@ -9,15 +9,13 @@ export type {
   Message,
   Priority,
   SeenEvent,
+  TimelineEntryType,
   TypingEvent,
+  Visibility,
   VisitorSession,
 } from './domain';
-export { ERROR_CODES, failure, HTTP_STATUS, RETRYABLE_CODES } from './errors';
 export type { ErrorCode, Failure, Result } from './errors';
-export {
-  AGENT_NAMESPACE,
-  VISITOR_NAMESPACE,
-} from './events';
+export { ERROR_CODES, failure, HTTP_STATUS, RETRYABLE_CODES } from './errors';
 export type {
   Ack,
   AgentAuth,
@@ -32,5 +30,9 @@ export type {
   TypingPayload,
   VisitorAuth,
   VisitorClientToServerEvents,
+} from './events';
+export {
+  AGENT_NAMESPACE,
+  VISITOR_NAMESPACE,
 } from './events';
 export { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES, SYNC_PAGE_SIZE } from './limits';

@@ -13,7 +13,10 @@ const agentSchema = new Schema(
   },
   { timestamps: true },
 );
-agentSchema.index({ apiTokenHash: 1 }, { unique: true, partialFilterExpression: { apiTokenHash: { $type: 'string' } } });
+agentSchema.index(
+  { apiTokenHash: 1 },
+  { unique: true, partialFilterExpression: { apiTokenHash: { $type: 'string' } } },
+);
 
 export type AgentDoc = InferSchemaType<typeof agentSchema> & { _id: Types.ObjectId };
 

@@ -42,7 +42,11 @@ const messageSchema = new Schema(
       ),
       required: true,
     },
-    body: { type: String, required: true },
+    type: { type: String, enum: ['message', 'note', 'event'], default: 'message' },
+    visibility: { type: String, enum: ['all', 'agents'], default: 'all' },
+    channel: { type: String, enum: ['chat', 'email'], default: 'chat' },
+    body: { type: String, default: '' },
+    data: { type: Schema.Types.Mixed },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
@@ -60,11 +64,16 @@ export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.Ob
 const buildConversation = (connection: Connection) => connection.model('Conversation', conversationSchema);
 
 export function conversationModel(connection: Connection): ReturnType<typeof buildConversation> {
-  return (connection.models.Conversation as ReturnType<typeof buildConversation> | undefined) ?? buildConversation(connection);
+  return (
+    (connection.models.Conversation as ReturnType<typeof buildConversation> | undefined) ??
+    buildConversation(connection)
+  );
 }
 
 const buildMessage = (connection: Connection) => connection.model('Message', messageSchema);
 
 export function messageModel(connection: Connection): ReturnType<typeof buildMessage> {
-  return (connection.models.Message as ReturnType<typeof buildMessage> | undefined) ?? buildMessage(connection);
+  return (
+    (connection.models.Message as ReturnType<typeof buildMessage> | undefined) ?? buildMessage(connection)
+  );
 }

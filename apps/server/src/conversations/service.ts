@@ -4,9 +4,10 @@ import type { Author, Conversation, Message, Result, SyncResult } from '@parley/
 import { failure, SYNC_PAGE_SIZE } from '@parley/protocol';
 import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { ConversationEvents } from './events';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
 import { toConversation, toMessage } from './wire';
-import { MessageWriter, type Route, type WriteResult } from './writer';
+import { MessageWriter, type Route, type WriteRequest, type WriteResult } from './writer';
 
 /** Who is acting: a visitor on its own conversations, or an agent on its sites' conversations. */
 export type Actor =
@@ -21,7 +22,9 @@ function guardFor(actor: Actor): Record<string, unknown> {
 
 function authorFor(actor: Actor): Author {
   if (actor.kind === 'visitor') {
-    return actor.name ? { kind: 'visitor', id: actor.visitorId, name: actor.name } : { kind: 'visitor', id: actor.visitorId };
+    return actor.name
+      ? { kind: 'visitor', id: actor.visitorId, name: actor.name }
+      : { kind: 'visitor', id: actor.visitorId };
   }
   return { kind: 'agent', id: actor.agentId, name: actor.name };
 }
@@ -32,6 +35,8 @@ export class ConversationService {
   private readonly messages: Collection<MessageDoc>;
   private readonly writer: MessageWriter;
   private readonly routes = new Map<string, Route>();
+  /** Announcements after each durable write; see ConversationEventMap. */
+  readonly events = new ConversationEvents();
 
   constructor(connection: Connection, batchWindowMs: number) {
     this.model = conversationModel(connection);
@@ -75,10 +80,10 @@ export class ConversationService {
           },
           { upsert: true, returnDocument: 'after', includeResultMetadata: true },
         );
-        return {
-          conversation: toConversation(result.value!),
-          created: !result.lastErrorObject?.updatedExisting,
-        };
+        const conversation = toConversation(result.value!);
+        const created = !result.lastErrorObject?.updatedExisting;
+        if (created) this.events.emit('conversation', conversation);
+        return { conversation, created };
       } catch (error) {
         if ((error as { code?: number }).code !== 11000 || attempt > 2) throw error;
       }
@@ -86,8 +91,29 @@ export class ConversationService {
   }
 
   /** Appends a message to a conversation the actor may write to. Persisted (journaled) when this resolves ok. */
-  send(actor: Actor, input: { conversationId: string; clientMsgId: string; body: string }): Promise<WriteResult> {
-    return this.writer.write({ ...input, author: authorFor(actor), guard: guardFor(actor) });
+  send(
+    actor: Actor,
+    input: { conversationId: string; clientMsgId: string; body: string },
+  ): Promise<WriteResult> {
+    return this.append(actor, input);
+  }
+
+  /**
+   * Appends any timeline entry (message, note or event) the actor may write: the one path every
+   * entry takes, so each gets a seq, is journaled, deduplicated by client id and announced.
+   * @example service.append(agentActor, { conversationId, clientMsgId, body: 'VIP', type: 'note', visibility: 'agents' })
+   */
+  async append(
+    actor: Actor | { kind: 'system' },
+    input: Pick<WriteRequest, 'conversationId' | 'clientMsgId' | 'body'> &
+      Partial<Pick<WriteRequest, 'type' | 'visibility' | 'channel' | 'data'>>,
+  ): Promise<WriteResult> {
+    const author: Author =
+      actor.kind === 'system' ? { kind: 'system', id: 'parley', name: 'Parley' } : authorFor(actor);
+    const guard = actor.kind === 'system' ? {} : guardFor(actor);
+    const result = await this.writer.write({ ...input, author, guard });
+    if (result.ok && result.created) this.events.emit('message', result.message, result.route);
+    return result;
   }
 
   async get(actor: Actor, conversationId: string): Promise<Conversation | null> {
@@ -126,8 +152,13 @@ export class ConversationService {
       conversations.map(async (conversation) => {
         const afterSeq = after.get(conversation.id) ?? 0;
         if (conversation.seq <= afterSeq) return;
+        const filter: Record<string, unknown> = {
+          conversationId: new ObjectId(conversation.id),
+          seq: { $gt: afterSeq },
+        };
+        if (actor.kind === 'visitor') filter.visibility = { $ne: 'agents' };
         const page = await this.messages
-          .find({ conversationId: new ObjectId(conversation.id), seq: { $gt: afterSeq } })
+          .find(filter)
           .sort({ seq: 1 })
           .limit(SYNC_PAGE_SIZE + 1)
           .toArray();
@@ -138,19 +169,34 @@ export class ConversationService {
         messages.push(...page.map(toMessage));
       }),
     );
-    messages.sort((a, b) => (a.conversationId === b.conversationId ? a.seq - b.seq : a.conversationId < b.conversationId ? -1 : 1));
+    messages.sort((a, b) =>
+      a.conversationId === b.conversationId ? a.seq - b.seq : a.conversationId < b.conversationId ? -1 : 1,
+    );
     return { conversations, messages, more };
   }
 
   /** Records that the actor's side has seen the timeline up to `seq`; never moves backwards. */
-  async markSeen(actor: Actor, conversationId: string, seq: number): Promise<Result<{ conversation: Conversation }>> {
+  async markSeen(
+    actor: Actor,
+    conversationId: string,
+    seq: number,
+  ): Promise<Result<{ conversation: Conversation }>> {
     const field = actor.kind === 'visitor' ? 'visitorSeenSeq' : 'agentSeenSeq';
     const doc = await this.conversations.findOneAndUpdate(
       { ...guardFor(actor), _id: new ObjectId(conversationId), seq: { $gte: seq } },
       { $max: { [field]: seq } },
       { returnDocument: 'after' },
     );
-    if (doc) return { ok: true, conversation: toConversation(doc) };
+    if (doc) {
+      const conversation = toConversation(doc);
+      const event = {
+        conversationId,
+        by: actor.kind === 'visitor' ? ('visitor' as const) : ('agent' as const),
+        seq: conversation[field],
+      };
+      this.events.emit('seen', event, { siteId: conversation.siteId, visitorId: conversation.visitorId });
+      return { ok: true, conversation };
+    }
     const exists = await this.get(actor, conversationId);
     return exists
       ? failure('bad_request', `seq ${seq} is beyond the end of the timeline (${exists.seq})`)
@@ -176,7 +222,10 @@ export class ConversationService {
 
   /** The stored timeline, in order: for tests, exports and the console. */
   async timeline(conversationId: string): Promise<Message[]> {
-    const docs = await this.messages.find({ conversationId: new ObjectId(conversationId) }).sort({ seq: 1 }).toArray();
+    const docs = await this.messages
+      .find({ conversationId: new ObjectId(conversationId) })
+      .sort({ seq: 1 })
+      .toArray();
     return docs.map(toMessage);
   }
 

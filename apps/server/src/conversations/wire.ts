@@ -27,13 +27,18 @@ export function toConversation(doc: ConversationDoc): Conversation {
 export function toMessage(doc: MessageDoc): Message {
   const author: Message['author'] = { kind: doc.author.kind, id: doc.author.id };
   if (doc.author.name) author.name = doc.author.name;
-  return {
+  const message: Message = {
     id: doc._id.toHexString(),
     conversationId: doc.conversationId.toHexString(),
     seq: doc.seq,
     clientMsgId: doc.clientMsgId,
+    type: doc.type ?? 'message',
+    visibility: doc.visibility ?? 'all',
     author,
-    body: doc.body,
+    body: doc.body ?? '',
+    channel: doc.channel ?? 'chat',
     createdAt: doc.createdAt.toISOString(),
   };
+  if (doc.data) message.data = doc.data as Message['data'];
+  return message;
 }

@@ -1,7 +1,7 @@
 // Group commit for messages. Sends that arrive while a batch is being written wait for the
 // next one; a batch costs one read for retries, one $inc per conversation and one insertMany,
 // all journaled. That is what lets the relay persist near the speed of a bare Socket.IO server.
-import type { Author, Failure, Message } from '@parley/protocol';
+import type { Author, Channel, Failure, Message, TimelineEntryType, Visibility } from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import { type Collection, ObjectId } from 'mongodb';
 import type { ConversationDoc, MessageDoc } from './model';
@@ -12,6 +12,10 @@ export interface WriteRequest {
   clientMsgId: string;
   body: string;
   author: Author;
+  type?: TimelineEntryType;
+  visibility?: Visibility;
+  channel?: Channel;
+  data?: Message['data'];
   /** Extra conditions the conversation must meet for this author to write to it. */
   guard: Record<string, unknown>;
 }
@@ -22,7 +26,10 @@ export interface Route {
   visitorId: string;
 }
 
-export type WriteResult = { ok: true; message: Message; created: false } | { ok: true; message: Message; created: true; route: Route } | Failure;
+export type WriteResult =
+  | { ok: true; message: Message; created: false }
+  | { ok: true; message: Message; created: true; route: Route }
+  | Failure;
 
 interface Pending {
   request: WriteRequest;
@@ -109,13 +116,11 @@ export class MessageWriter {
     await Promise.all(
       [...groups.values()].map(async (group) => {
         const first = group[0]!;
-        const fromAgent = group.some((r) => r.author.kind === 'agent');
-        const fromVisitor = group.some((r) => r.author.kind === 'visitor');
-        const set: Record<string, unknown> = {
-          seq: { $add: ['$seq', group.length] },
-          lastMessageAt: now,
-          updatedAt: now,
-        };
+        const replies = group.filter((r) => (r.type ?? 'message') === 'message');
+        const fromAgent = replies.some((r) => r.author.kind === 'agent');
+        const fromVisitor = replies.some((r) => r.author.kind === 'visitor');
+        const set: Record<string, unknown> = { seq: { $add: ['$seq', group.length] }, updatedAt: now };
+        if (replies.length > 0) set.lastMessageAt = now;
         if (fromAgent) set.firstResponseAt = { $ifNull: ['$firstResponseAt', now] };
         if (fromVisitor) {
           // A visitor writing to a resolved conversation reopens it.
@@ -145,8 +150,12 @@ export class MessageWriter {
             conversationId: new ObjectId(r.conversationId),
             seq: ++seq,
             clientMsgId: r.clientMsgId,
+            type: r.type ?? 'message',
+            visibility: r.visibility ?? 'all',
+            channel: r.channel ?? 'chat',
             author,
             body: r.body,
+            ...(r.data ? { data: r.data } : {}),
             createdAt: now,
           } as MessageDoc);
         }
@@ -171,7 +180,10 @@ export class MessageWriter {
         continue;
       }
       // Another relay stored the same client id a moment ago: answer with its copy.
-      const existing = await this.messages.findOne({ conversationId: doc.conversationId, clientMsgId: doc.clientMsgId });
+      const existing = await this.messages.findOne({
+        conversationId: doc.conversationId,
+        clientMsgId: doc.clientMsgId,
+      });
       settle(
         k,
         existing

@@ -103,9 +103,11 @@ function serve(engine: Engine, socket: net.Socket): void {
       if (pending.length < length) break;
       const message = Buffer.from(pending.subarray(0, length));
       pending = pending.subarray(length);
-      queue = queue.then(() => answer(message)).catch((error: Error) => {
-        socket.destroy(error);
-      });
+      queue = queue
+        .then(() => answer(message))
+        .catch((error: Error) => {
+          socket.destroy(error);
+        });
     }
   });
   socket.on('error', () => {});

@@ -28,7 +28,10 @@ export function handler<S extends z.ZodType, T extends object>(
 }
 
 /** Same parse-then-run shape for events that carry no ack (typing). */
-export function fireAndForget<S extends z.ZodType>(schema: S, run: (payload: z.output<S>) => Promise<void> | void) {
+export function fireAndForget<S extends z.ZodType>(
+  schema: S,
+  run: (payload: z.output<S>) => Promise<void> | void,
+) {
   return async (payload: unknown): Promise<void> => {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return;

@@ -43,16 +43,24 @@ describe('conversation flow', () => {
     const startKey = newClientId();
     for (const text of ['Hi', 'Is the blue mug in stock?', 'I need 3']) visitor.send({ startKey }, text);
     await eventually(() => expect(visitor.pending()).toHaveLength(0));
-    const conversationId = visitor.timeline(null, startKey).length === 0 ? [...visitor.conversations.keys()][0]! : '';
+    const conversationId =
+      visitor.timeline(null, startKey).length === 0 ? [...visitor.conversations.keys()][0]! : '';
     expect(announced.map((c) => c.id)).toContain(conversationId);
 
-    await eventually(() => expect(bodies(seenByAgent)).toEqual(['Hi', 'Is the blue mug in stock?', 'I need 3']));
+    await eventually(() =>
+      expect(bodies(seenByAgent)).toEqual(['Hi', 'Is the blue mug in stock?', 'I need 3']),
+    );
     expect(seenByAgent.map((m) => m.seq)).toEqual([1, 2, 3]);
 
     await agent.follow(conversationId);
     agent.send(conversationId, 'Yes, we have 5 left.');
     await eventually(() =>
-      expect(bodies(visitor.timeline(conversationId))).toEqual(['Hi', 'Is the blue mug in stock?', 'I need 3', 'Yes, we have 5 left.']),
+      expect(bodies(visitor.timeline(conversationId))).toEqual([
+        'Hi',
+        'Is the blue mug in stock?',
+        'I need 3',
+        'Yes, we have 5 left.',
+      ]),
     );
     const reply = visitor.timeline(conversationId)[3] as Message;
     expect(reply.author).toMatchObject({ kind: 'agent', name: 'Ana Agent' });
@@ -60,7 +68,10 @@ describe('conversation flow', () => {
 
     const stored = await env.relay.services.conversations.timeline(conversationId);
     expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
-    const conversation = await env.relay.services.conversations.get({ kind: 'agent', agentId: env.agent.agent.id, name: 'x', siteIds: null }, conversationId);
+    const conversation = await env.relay.services.conversations.get(
+      { kind: 'agent', agentId: env.agent.agent.id, name: 'x', siteIds: null },
+      conversationId,
+    );
     expect(conversation?.firstResponseAt).not.toBeNull();
   });
 
@@ -138,7 +149,46 @@ describe('conversation flow', () => {
     expect(tab2.session?.visitorId).toBe(tab1.session?.visitorId);
     expect(bodies(tab2.timeline(conversationId))).toEqual(['from tab 1']);
     tab2.send(conversationId, 'from tab 2');
-    await eventually(() => expect(bodies(tab1.timeline(conversationId))).toEqual(['from tab 1', 'from tab 2']));
+    await eventually(() =>
+      expect(bodies(tab1.timeline(conversationId))).toEqual(['from tab 1', 'from tab 2']),
+    );
+  });
+});
+
+describe('agent-only entries', () => {
+  it('never sends notes or internal events to the visitor, live or on replay', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const agent = track(await ready(agentClient(env.relay.url, env.agent.token)));
+    const { id: conversationId } = await startConversation(visitor);
+    await agent.follow(conversationId);
+    visitor.send(conversationId, 'hello');
+    await eventually(() => expect(agent.lastSeq(conversationId)).toBe(1));
+    const actor = {
+      kind: 'agent' as const,
+      agentId: env.agent.agent.id,
+      name: 'Ana Agent',
+      siteIds: [env.site.id],
+    };
+    const note = await env.relay.services.conversations.append(actor, {
+      conversationId,
+      clientMsgId: newClientId(),
+      body: 'VIP customer, be nice',
+      type: 'note',
+      visibility: 'agents',
+    });
+    expect(note.ok).toBe(true);
+    agent.send(conversationId, 'Hi there!');
+    await eventually(() =>
+      expect(bodies(agent.timeline(conversationId))).toEqual(['hello', 'VIP customer, be nice', 'Hi there!']),
+    );
+    await eventually(() => expect(bodies(visitor.timeline(conversationId))).toEqual(['hello', 'Hi there!']));
+    const replay = await visitor.socket.emitWithAck('sync', {
+      conversations: [{ conversationId, afterSeq: 0 }],
+    });
+    expect(replay.ok && bodies(replay.messages)).toEqual(['hello', 'Hi there!']);
+    // The visitor never holds seq 2; a full sync tells its client that nothing below 3 is missing.
+    await visitor.resync();
+    expect(visitor.lastSeq(conversationId)).toBe(3);
   });
 });
 
@@ -153,7 +203,11 @@ describe('typing and read receipts', () => {
     visitor.setTyping(conversationId, true);
     agent.setTyping(conversationId, true);
     expect(await agentSawTyping).toMatchObject({ conversationId, typing: true, author: { kind: 'visitor' } });
-    expect(await visitorSawTyping).toMatchObject({ conversationId, typing: true, author: { kind: 'agent', name: 'Ana Agent' } });
+    expect(await visitorSawTyping).toMatchObject({
+      conversationId,
+      typing: true,
+      author: { kind: 'agent', name: 'Ana Agent' },
+    });
 
     visitor.send(conversationId, 'seen yet?');
     await eventually(() => expect(agent.lastSeq(conversationId)).toBe(1));
@@ -167,7 +221,7 @@ describe('typing and read receipts', () => {
 });
 
 describe('who may see what', () => {
-  it('refuses a visitor access to another visitor\'s conversation', async () => {
+  it("refuses a visitor access to another visitor's conversation", async () => {
     const alice = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
     const mallory = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
     const { id: conversationId } = await startConversation(alice);
@@ -176,9 +230,15 @@ describe('who may see what', () => {
 
     const typingSeen = vi.fn();
     alice.on('typing', typingSeen);
-    const send = await mallory.socket.emitWithAck('message:send', { conversationId, clientMsgId: newClientId(), body: 'hi' });
+    const send = await mallory.socket.emitWithAck('message:send', {
+      conversationId,
+      clientMsgId: newClientId(),
+      body: 'hi',
+    });
     expect(send).toMatchObject({ ok: false, code: 'not_found' });
-    const sync = await mallory.socket.emitWithAck('sync', { conversations: [{ conversationId, afterSeq: 0 }] });
+    const sync = await mallory.socket.emitWithAck('sync', {
+      conversations: [{ conversationId, afterSeq: 0 }],
+    });
     expect(sync.ok && sync.messages).toEqual([]);
     expect(sync.ok && sync.conversations.map((c) => c.id)).not.toContain(conversationId);
     const seen = await mallory.socket.emitWithAck('seen', { conversationId, seq: 1 });
@@ -198,9 +258,15 @@ describe('who may see what', () => {
     const { id: conversationId } = await startConversation(visitor);
     visitor.send(conversationId, 'private to Test Shop');
     await eventually(() => expect(visitor.pending()).toHaveLength(0));
-    const sync = await outsider.socket.emitWithAck('sync', { conversations: [{ conversationId, afterSeq: 0 }] });
+    const sync = await outsider.socket.emitWithAck('sync', {
+      conversations: [{ conversationId, afterSeq: 0 }],
+    });
     expect(sync).toMatchObject({ ok: true, conversations: [], messages: [] });
-    const send = await outsider.socket.emitWithAck('message:send', { conversationId, clientMsgId: newClientId(), body: 'x' });
+    const send = await outsider.socket.emitWithAck('message:send', {
+      conversationId,
+      clientMsgId: newClientId(),
+      body: 'x',
+    });
     expect(send).toMatchObject({ ok: false, code: 'not_found' });
     expect(heard).not.toHaveBeenCalled();
   });
@@ -211,14 +277,22 @@ describe('who may see what', () => {
     const cases = [
       rawSocket(url, '/visitor', { auth: { siteKey: key }, siteKey: key, origin: 'http://evil.test' }),
       rawSocket(url, '/visitor', { auth: { siteKey: key }, siteKey: key }),
-      rawSocket(url, '/visitor', { auth: { siteKey: key }, siteKey: env.otherSite.publicKey, origin: 'http://other.test' }),
+      rawSocket(url, '/visitor', {
+        auth: { siteKey: key },
+        siteKey: env.otherSite.publicKey,
+        origin: 'http://other.test',
+      }),
     ];
     for (const socket of cases) {
       // Refused at the engine (allowRequest) or by the namespace: either way, no connection.
       expect((await outcome(socket)).connected).toBe(false);
       socket.close();
     }
-    const unknown = rawSocket(url, '/visitor', { auth: { siteKey: 'nosuchsite1' }, siteKey: 'nosuchsite1', origin: SHOP_ORIGIN });
+    const unknown = rawSocket(url, '/visitor', {
+      auth: { siteKey: 'nosuchsite1' },
+      siteKey: 'nosuchsite1',
+      origin: SHOP_ORIGIN,
+    });
     expect(await outcome(unknown)).toMatchObject({ connected: false });
     unknown.close();
 
@@ -227,11 +301,18 @@ describe('who may see what', () => {
       siteKey: key,
       origin: SHOP_ORIGIN,
     });
-    expect(await outcome(forged)).toMatchObject({ connected: false, code: 'unauthorized', message: 'identity verification failed' });
+    expect(await outcome(forged)).toMatchObject({
+      connected: false,
+      code: 'unauthorized',
+      message: 'identity verification failed',
+    });
     forged.close();
 
     const genuine = rawSocket(url, '/visitor', {
-      auth: { siteKey: key, identity: { userId: 'user-1', hash: identityHash(env.site.identitySecret, 'user-1') } },
+      auth: {
+        siteKey: key,
+        identity: { userId: 'user-1', hash: identityHash(env.site.identitySecret, 'user-1') },
+      },
       siteKey: key,
       origin: SHOP_ORIGIN,
     });
@@ -255,7 +336,9 @@ describe('who may see what', () => {
       siteKey: env.site.publicKey,
       origin: SHOP_ORIGIN,
     });
-    const session = new Promise<{ visitorId: string; token: string }>((resolve) => forged.once('session', resolve));
+    const session = new Promise<{ visitorId: string; token: string }>((resolve) =>
+      forged.once('session', resolve),
+    );
     expect(await outcome(forged)).toEqual({ connected: true });
     const { visitorId, token } = await session;
     expect(visitorId).not.toBe(alice.session?.visitorId);
@@ -298,18 +381,27 @@ describe('bad input', () => {
     ] as const) {
       for (const event of events) {
         for (const payload of malformed) {
-          const valid = event === 'sync' && (payload as { conversations?: unknown })?.conversations === undefined ? false : null;
-          const result = await (client.socket.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<{ ok: boolean; code?: string; message?: string }>)(event, payload);
+          const valid =
+            event === 'sync' && (payload as { conversations?: unknown })?.conversations === undefined
+              ? false
+              : null;
+          const result = await (
+            client.socket.timeout(5000).emitWithAck as (
+              e: string,
+              p: unknown,
+            ) => Promise<{ ok: boolean; code?: string; message?: string }>
+          )(event, payload);
           if (result.ok) throw new Error(`${event} accepted ${JSON.stringify(payload)} (${valid})`);
           expect(['bad_request', 'not_found']).toContain(result.code);
           expect(result.message).toBeTruthy();
         }
       }
       // Events without an ack function, and typing with junk, are dropped quietly.
-      client.socket.emit('message:send', { conversationId, clientMsgId: newClientId(), body: 'no ack' });
-      client.socket.emit('typing', { $where: 'sleep(1000)' });
-      client.socket.emit('typing');
-      (client.socket.emit as (e: string, ...a: unknown[]) => void)('no-such-event', 1, 2, 3);
+      const emit = client.socket.emit.bind(client.socket) as (event: string, ...args: unknown[]) => void;
+      emit('message:send', { conversationId, clientMsgId: newClientId(), body: 'no ack' });
+      emit('typing', { $where: 'sleep(1000)' });
+      emit('typing');
+      emit('no-such-event', 1, 2, 3);
     }
     const tooLong = await visitor.socket.emitWithAck('message:send', {
       conversationId,
@@ -331,7 +423,12 @@ describe('bad input', () => {
     const bystander = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
     const { id: conversationId } = await startConversation(bystander);
     const disconnected = new Promise((resolve) => victim.socket.once('disconnect', resolve));
-    victim.socket.emit('message:send', { conversationId, clientMsgId: newClientId(), body: 'x'.repeat(MAX_PACKET_BYTES + 10) });
+    const emit = victim.socket.emit.bind(victim.socket) as (event: string, ...args: unknown[]) => void;
+    emit('message:send', {
+      conversationId,
+      clientMsgId: newClientId(),
+      body: 'x'.repeat(MAX_PACKET_BYTES + 10),
+    });
     await disconnected;
     bystander.send(conversationId, 'still here');
     await eventually(() => expect(bystander.pending()).toHaveLength(0));
@@ -346,13 +443,21 @@ describe('bad input', () => {
     const { id: calmId } = await startConversation(calm);
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        flooder.socket.emitWithAck('message:send', { conversationId: floodId, clientMsgId: newClientId(), body: `flood ${i}` }),
+        flooder.socket.emitWithAck('message:send', {
+          conversationId: floodId,
+          clientMsgId: newClientId(),
+          body: `flood ${i}`,
+        }),
       ),
     );
     const limited = results.filter((r) => !r.ok && r.code === 'rate_limited');
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]).toMatchObject({ message: expect.stringContaining('messages a second') });
-    const calmResult = await calm.socket.emitWithAck('message:send', { conversationId: calmId, clientMsgId: newClientId(), body: 'hello' });
+    const calmResult = await calm.socket.emitWithAck('message:send', {
+      conversationId: calmId,
+      clientMsgId: newClientId(),
+      body: 'hello',
+    });
     expect(calmResult.ok).toBe(true);
   });
 });

@@ -1,12 +1,16 @@
 // Real Socket.IO clients for tests: ChatClients over the shared client library, and raw sockets
 // for sending what a well-behaved client never would.
 import { type ChatClient, connectAgent, connectVisitor } from '@parley/client';
-import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@parley/protocol';
+import type { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { vi } from 'vitest';
 import { SHOP_ORIGIN } from './index';
 
-export function visitorClient(url: string, siteKey: string, extra: Partial<Parameters<typeof connectVisitor>[0]> = {}) {
+export function visitorClient(
+  url: string,
+  siteKey: string,
+  extra: Partial<Parameters<typeof connectVisitor>[0]> = {},
+) {
   return connectVisitor({ url, siteKey, extraHeaders: { origin: SHOP_ORIGIN }, ...extra });
 }
 
@@ -47,11 +51,17 @@ export function rawSocket(
 }
 
 /** Answers 'connect' or the connect_error's code and message. */
-export function outcome(socket: Socket): Promise<{ connected: true } | { connected: false; code?: string; message: string }> {
+export function outcome(
+  socket: Socket,
+): Promise<{ connected: true } | { connected: false; code?: string; message: string }> {
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ connected: true }));
     socket.once('connect_error', (error: Error & { data?: { code?: string } }) =>
-      resolve({ connected: false, message: error.message, ...(error.data?.code ? { code: error.data.code } : {}) }),
+      resolve({
+        connected: false,
+        message: error.message,
+        ...(error.data?.code ? { code: error.data.code } : {}),
+      }),
     );
   });
 }

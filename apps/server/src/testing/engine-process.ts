@@ -35,6 +35,8 @@ export function spawnEngine(directory: string, port = 0): Promise<EngineProcess>
       });
     };
     child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`embedded engine exited with ${code} before it was ready:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`embedded engine exited with ${code} before it was ready:\n${output}`)),
+    );
   });
 }

@@ -16,7 +16,14 @@ export function testDatabase(): { uri: string; dbName: string } {
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const { uri, dbName } = testDatabase();
-  return { ...loadConfig({}), mongodbUri: uri, dbName, port: 0, publicUrl: 'http://relay.test', ...overrides };
+  return {
+    ...loadConfig({}),
+    mongodbUri: uri,
+    dbName,
+    port: 0,
+    publicUrl: 'http://relay.test',
+    ...overrides,
+  };
 }
 
 /** A relay in this process on a free port, with a demo site and an admin and an agent. */
@@ -28,8 +35,15 @@ export async function startTestRelay(overrides: Partial<Config> = {}) {
 
 export async function createFixtures(relay: Pick<Relay, 'services'>) {
   const site = await relay.services.sites.create({ name: 'Test Shop', allowedOrigins: [SHOP_ORIGIN] });
-  const otherSite = await relay.services.sites.create({ name: 'Other Shop', allowedOrigins: ['http://other.test'] });
-  const admin = await relay.services.agents.create({ email: `admin-${site.id}@t.test`, name: 'Ada Admin', role: 'admin' });
+  const otherSite = await relay.services.sites.create({
+    name: 'Other Shop',
+    allowedOrigins: ['http://other.test'],
+  });
+  const admin = await relay.services.agents.create({
+    email: `admin-${site.id}@t.test`,
+    name: 'Ada Admin',
+    role: 'admin',
+  });
   const agent = await relay.services.agents.create({
     email: `agent-${site.id}@t.test`,
     name: 'Ana Agent',
@@ -78,6 +92,8 @@ export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
       });
     };
     child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`relay exited with ${code} before it was ready:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`relay exited with ${code} before it was ready:\n${output}`)),
+    );
   });
 }

@@ -14,7 +14,10 @@ const visitorSchema = new Schema(
   },
   { timestamps: true },
 );
-visitorSchema.index({ tokenHash: 1 }, { unique: true, partialFilterExpression: { tokenHash: { $type: 'string' } } });
+visitorSchema.index(
+  { tokenHash: 1 },
+  { unique: true, partialFilterExpression: { tokenHash: { $type: 'string' } } },
+);
 visitorSchema.index(
   { siteId: 1, userId: 1 },
   { unique: true, partialFilterExpression: { userId: { $type: 'string' } } },
@@ -25,5 +28,7 @@ export type VisitorDoc = InferSchemaType<typeof visitorSchema> & { _id: Types.Ob
 const buildVisitor = (connection: Connection) => connection.model('Visitor', visitorSchema);
 
 export function visitorModel(connection: Connection): ReturnType<typeof buildVisitor> {
-  return (connection.models.Visitor as ReturnType<typeof buildVisitor> | undefined) ?? buildVisitor(connection);
+  return (
+    (connection.models.Visitor as ReturnType<typeof buildVisitor> | undefined) ?? buildVisitor(connection)
+  );
 }

@@ -42,7 +42,11 @@ export class VisitorService {
   /** The visitor a token belongs to, only if it belongs to this site. */
   async byToken(siteId: string, token: string): Promise<Visitor | null> {
     const doc = await this.model
-      .findOneAndUpdate({ tokenHash: hashToken(token), siteId }, { $set: { lastSeenAt: new Date() } }, { new: true })
+      .findOneAndUpdate(
+        { tokenHash: hashToken(token), siteId },
+        { $set: { lastSeenAt: new Date() } },
+        { new: true },
+      )
       .lean<VisitorDoc>();
     return doc ? toVisitor(doc) : null;
   }

@@ -1,0 +1,50 @@
+// Handlers both namespaces share: sending, syncing and read receipts, for any actor.
+import { MAX_MESSAGE_LENGTH } from '@parley/protocol';
+import { seenSchema, sendMessageSchema, syncSchema } from '@parley/protocol/schemas';
+import type { Socket } from 'socket.io';
+import type { Actor } from '../conversations/service';
+import type { RealtimeContext } from './context';
+import { handler } from './handler';
+
+type Refusal = { code: 'too_large' | 'rate_limited'; message: string } | null;
+
+function tooLarge(payload: unknown): Refusal {
+  const body = (payload as { body?: unknown } | null)?.body;
+  return typeof body === 'string' && body.length > MAX_MESSAGE_LENGTH
+    ? { code: 'too_large', message: `messages are limited to ${MAX_MESSAGE_LENGTH} characters` }
+    : null;
+}
+
+export function registerTimelineHandlers(
+  ctx: RealtimeContext,
+  socket: Socket,
+  actor: Actor,
+  limit: () => Refusal,
+): void {
+  const { conversations } = ctx.services;
+  socket.on(
+    'message:send',
+    handler(
+      sendMessageSchema,
+      async (payload) => {
+        const result = await conversations.send(actor, payload);
+        return result.ok ? { ok: true, message: result.message } : result;
+      },
+      (payload) => tooLarge(payload) ?? limit(),
+    ),
+  );
+  socket.on(
+    'sync',
+    handler(syncSchema, async ({ conversations: wanted }) => ({
+      ok: true,
+      ...(await conversations.sync(actor, wanted)),
+    })),
+  );
+  socket.on(
+    'seen',
+    handler(seenSchema, async ({ conversationId, seq }) => {
+      const result = await conversations.markSeen(actor, conversationId, seq);
+      return result.ok ? { ok: true } : result;
+    }),
+  );
+}

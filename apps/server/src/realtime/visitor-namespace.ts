@@ -1,0 +1,111 @@
+// The visitor namespace: the widget's handshake (site key, origin, token or verified identity)
+// and the events a visitor may send.
+import {
+  describeIssues,
+  startConversationSchema,
+  typingSchema,
+  visitorAuthSchema,
+} from '@parley/protocol/schemas';
+import type { Actor } from '../conversations/service';
+import type { Site } from '../sites/service';
+import type { Visitor } from '../visitors/service';
+import {
+  handshakeAuth,
+  type RealtimeContext,
+  refusal,
+  safeOrigin,
+  type VisitorSocket,
+  visitorRoom,
+} from './context';
+import { fireAndForget, handler } from './handler';
+import { registerTimelineHandlers } from './messages';
+
+export function setUpVisitorNamespace(ctx: RealtimeContext): void {
+  const { services, visitors, config } = ctx;
+
+  visitors.use(async (socket, next) => {
+    try {
+      const parsed = visitorAuthSchema.safeParse(handshakeAuth(socket.handshake.auth));
+      if (!parsed.success) return next(refusal('bad_request', describeIssues(parsed.error)));
+      const auth = parsed.data;
+      const site = await services.sites.byPublicKey(auth.siteKey);
+      if (!site) return next(refusal('unauthorized', 'unknown site key'));
+      const querySiteKey = socket.handshake.query.siteKey;
+      if (
+        !visitorOriginAllowed(ctx, site, socket.handshake.headers.origin) ||
+        querySiteKey !== auth.siteKey
+      ) {
+        return next(refusal('origin_not_allowed', 'this page is not allowed to embed this site'));
+      }
+      let visitor: Visitor | null = null;
+      let token: string | undefined;
+      if (auth.identity) {
+        if (!services.sites.verifyIdentity(site, auth.identity.userId, auth.identity.hash)) {
+          return next(refusal('unauthorized', 'identity verification failed'));
+        }
+        visitor = await services.visitors.identified(site.id, auth.identity.userId, auth.identity);
+      } else if (auth.token) {
+        visitor = await services.visitors.byToken(site.id, auth.token);
+        token = auth.token;
+      }
+      if (!visitor) {
+        // No token, or one this site never issued: a fresh anonymous visitor, owning nothing yet.
+        const minted = await services.visitors.mint(site.id);
+        visitor = minted.visitor;
+        token = minted.token;
+      }
+      socket.data = { site, visitor, token };
+      next();
+    } catch (error) {
+      console.error('parley: visitor handshake failed', error);
+      next(refusal('unavailable', 'the relay could not start this session, try again'));
+    }
+  });
+
+  visitors.on('connection', (socket: VisitorSocket) => {
+    const { site, visitor, token } = socket.data;
+    const actor: Actor = {
+      kind: 'visitor',
+      visitorId: visitor.id,
+      siteId: site.id,
+      ...(visitor.name ? { name: visitor.name } : {}),
+    };
+    socket.join(visitorRoom(visitor.id));
+    socket.emit('session', { visitorId: visitor.id, token: token ?? '' });
+
+    socket.on(
+      'conversation:start',
+      handler(startConversationSchema, async ({ startKey }) => {
+        const { conversation } = await services.conversations.start(actor, startKey);
+        return { ok: true, conversation };
+      }),
+    );
+    registerTimelineHandlers(ctx, socket, actor, () =>
+      !ctx.socketRate.take(socket.id)
+        ? { code: 'rate_limited', message: `at most ${config.socketRatePerSec} messages a second` }
+        : !ctx.siteRate.take(site.id)
+          ? { code: 'rate_limited', message: 'this site is receiving too many messages, try again shortly' }
+          : null,
+    );
+    socket.on(
+      'typing',
+      fireAndForget(typingSchema, async ({ conversationId, typing }) => {
+        const route = await services.conversations.route(actor, conversationId);
+        if (!route) return;
+        ctx.toAgents(route.siteId).volatile.emit('typing', {
+          conversationId,
+          author: { kind: 'visitor', id: visitor.id },
+          typing,
+        });
+      }),
+    );
+  });
+}
+
+/** Browsers may open visitor sockets from the site's allowed origins or from the widget iframe. */
+export function visitorOriginAllowed(ctx: RealtimeContext, site: Site, origin: string | undefined): boolean {
+  return (
+    (origin !== undefined && safeOrigin(origin) === ctx.relayOrigin) ||
+    ctx.services.sites.isOriginAllowed(site, origin)
+  );
+}
