@@ -7,7 +7,11 @@ import type { Server as IoServer } from 'socket.io';
 import { agentRouter } from './agents/routes';
 import type { Config } from './config';
 import { connectDatabase } from './db/connect';
+import { emailRouter } from './email/routes';
+import { startEmailWorkers } from './email/workers';
 import { errorHandler } from './http/errors';
+import { meetingRouter } from './meetings/routes';
+import { startMeetingWorkers } from './meetings/workers';
 import { attachRealtime } from './realtime';
 import { createServices, type Services, syncIndexes } from './services';
 import { widgetRouter } from './widget/routes';
@@ -46,6 +50,8 @@ export async function startRelay(config: Config): Promise<Relay> {
   });
   app.use(widgetRouter(services, config));
   app.use(agentRouter(services, config));
+  app.use(emailRouter(services, config));
+  app.use(meetingRouter(services, config));
   app.use(errorHandler);
 
   const http = createServer(app);
@@ -55,6 +61,7 @@ export async function startRelay(config: Config): Promise<Relay> {
     http.listen(config.port, config.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  const workers = [await startEmailWorkers(services, config), await startMeetingWorkers(services, config)];
 
   let closing: Promise<void> | undefined;
   return {
@@ -66,6 +73,7 @@ export async function startRelay(config: Config): Promise<Relay> {
     http,
     close() {
       closing ??= (async () => {
+        for (const worker of workers) await worker.close();
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await connection.close();
