@@ -2,6 +2,7 @@
 // that a test can kill.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { type Relay, startRelay } from '../app';
@@ -95,5 +96,17 @@ export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
     child.once('exit', (code) =>
       reject(new Error(`relay exited with ${code} before it was ready:\n${output}`)),
     );
+  });
+}
+
+/** A port nothing listens on right now, for a process that must come back on the same URL. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }
