@@ -14,17 +14,35 @@ const conversationSchema = new Schema(
     priority: { type: String, enum: ['none', 'low', 'medium', 'high', 'urgent'], default: 'none' },
     tags: { type: [String], default: [] },
     seq: { type: Number, default: 0 },
+    /** Per relay process: where its latest run of reserved seqs starts (see writer.ts). */
+    seqClaims: { type: Schema.Types.Mixed, select: false },
     visitorSeenSeq: { type: Number, default: 0 },
     agentSeenSeq: { type: Number, default: 0 },
     lastMessageAt: { type: Date, default: null },
     firstResponseAt: { type: Date, default: null },
     resolvedAt: { type: Date, default: null },
+    /** The masked address email replies go to while the channel is email. */
+    emailTo: { type: String, default: null },
+    teamId: { type: Schema.Types.ObjectId, default: null },
+    snoozedUntil: { type: Date, default: null },
+    /** Set by the visitor's first unanswered message, cleared by an agent's reply. */
+    waitingSince: { type: Date, default: null },
+    /** The visitor's satisfaction rating of a resolved conversation; see rating.ts. */
+    rating: {
+      type: new Schema(
+        { score: { type: Number, min: 1, max: 5 }, comment: { type: String, default: null }, ratedAt: Date },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { timestamps: true },
 );
 conversationSchema.index({ visitorId: 1, startKey: 1 }, { unique: true });
 conversationSchema.index({ visitorId: 1, createdAt: -1 });
 conversationSchema.index({ siteId: 1, status: 1, lastMessageAt: -1 });
+conversationSchema.index({ assigneeId: 1, status: 1 });
+conversationSchema.index({ status: 1, snoozedUntil: 1 });
 
 const messageSchema = new Schema(
   {
@@ -50,10 +68,13 @@ const messageSchema = new Schema(
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
-// A retry carries the same client id: this index turns it into a lookup of the stored message.
-messageSchema.index({ conversationId: 1, clientMsgId: 1 }, { unique: true });
+// A retry carries the same client id: this unique index turns it into a lookup of the stored
+// message. Client id first, so a batch's retry check is one seek per message.
+messageSchema.index({ clientMsgId: 1, conversationId: 1 }, { unique: true });
 // Replay reads a timeline from a seq onwards.
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
+// The console's transcript search.
+messageSchema.index({ body: 'text' });
 
 export type ConversationDoc = InferSchemaType<typeof conversationSchema> & {
   _id: Types.ObjectId;

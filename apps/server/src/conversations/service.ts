@@ -1,6 +1,6 @@
 // Conversations and their timelines: starting one, appending messages (through the batching
 // writer), replaying what a client missed, and read receipts.
-import type { Author, Conversation, Message, Result, SyncResult } from '@parley/protocol';
+import type { Author, Channel, Conversation, Message, Result, SyncResult } from '@parley/protocol';
 import { failure, SYNC_PAGE_SIZE } from '@parley/protocol';
 import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -232,5 +232,43 @@ export class ConversationService {
   async syncIndexes(): Promise<void> {
     await this.model.syncIndexes();
     await messageModel(this.model.db).syncIndexes();
+  }
+
+  /** A conversation by id, for domains acting on the system's behalf (email, meetings). */
+  async byId(conversationId: string): Promise<Conversation | null> {
+    const doc = await this.conversations.findOne({ _id: new ObjectId(conversationId) });
+    return doc ? toConversation(doc) : null;
+  }
+
+  /**
+   * Switches the channel the agent's next reply goes out on, records the switch as an event on
+   * the timeline and announces the changed conversation. `emailTo` is the masked address every
+   * view shows while the channel is email.
+   * @example service.setChannel(agentActor, id, { channel: 'email', emailTo: 'j***@example.com', clientMsgId, body: 'Continuing by email' })
+   */
+  async setChannel(
+    actor: Actor | { kind: 'system' },
+    conversationId: string,
+    change: { channel: Channel; emailTo: string | null; clientMsgId: string; body: string },
+  ): Promise<Result<{ conversation: Conversation }>> {
+    const guard = actor.kind === 'system' ? {} : guardFor(actor);
+    const updated = await this.conversations.findOneAndUpdate(
+      { ...guard, _id: new ObjectId(conversationId) },
+      { $set: { channel: change.channel, emailTo: change.emailTo, updatedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+    if (!updated) return failure('not_found', 'no such conversation');
+    const event = await this.append(actor, {
+      conversationId,
+      clientMsgId: change.clientMsgId,
+      body: change.body,
+      type: 'event',
+      data: { name: 'channel_changed', channel: change.channel, emailTo: change.emailTo },
+    });
+    if (!event.ok) return event;
+    const doc = await this.conversations.findOne({ _id: updated._id });
+    const conversation = toConversation(doc ?? updated);
+    this.events.emit('conversation', conversation);
+    return { ok: true, conversation };
   }
 }

@@ -21,6 +21,17 @@ export function toConversation(doc: ConversationDoc): Conversation {
     lastMessageAt: iso(doc.lastMessageAt),
     firstResponseAt: iso(doc.firstResponseAt),
     resolvedAt: iso(doc.resolvedAt),
+    emailTo: doc.emailTo ?? null,
+    teamId: doc.teamId ? doc.teamId.toHexString() : null,
+    snoozedUntil: iso(doc.snoozedUntil),
+    waitingSince: iso(doc.waitingSince),
+    rating: doc.rating?.score
+      ? {
+          score: doc.rating.score,
+          comment: doc.rating.comment ?? null,
+          ratedAt: iso(doc.rating.ratedAt) ?? '',
+        }
+      : null,
   };
 }
 

@@ -38,9 +38,33 @@ interface Pending {
 
 const key = (conversationId: string, clientMsgId: string) => `${conversationId}/${clientMsgId}`;
 
+/** The conversation fields a run of new entries changes, as an update-pipeline $set. */
+function seqUpdate(group: WriteRequest[], now: Date): Record<string, unknown> {
+  const replies = group.filter((r) => (r.type ?? 'message') === 'message');
+  const set: Record<string, unknown> = { seq: { $add: ['$seq', group.length] }, updatedAt: now };
+  if (replies.length > 0) set.lastMessageAt = now;
+  if (replies.some((r) => r.author.kind === 'agent'))
+    set.firstResponseAt = { $ifNull: ['$firstResponseAt', now] };
+  if (replies.some((r) => r.author.kind === 'visitor')) {
+    // A visitor writing to a resolved conversation reopens it.
+    set.status = { $cond: [{ $eq: ['$status', 'resolved'] }, 'open', '$status'] };
+    set.resolvedAt = { $cond: [{ $eq: ['$status', 'resolved'] }, null, '$resolvedAt'] };
+  }
+  return set;
+}
+
+function readPath(doc: object, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], doc);
+}
+
 export class MessageWriter {
   private queue: Pending[] = [];
   private scheduled = false;
+  private batchNo = 0;
+  /** This process's claim field name on conversations; random so relays never share one. */
+  private readonly nodeId = new ObjectId().toHexString();
 
   constructor(
     private readonly conversations: Collection<ConversationDoc>,
@@ -90,18 +114,20 @@ export class MessageWriter {
 
     // Retries of stored messages are answered with what is stored.
     const requests = [...byKey.values()].map((list) => list[0]!.request);
+    // One index seek per client id (they are random, so a match on another conversation is
+    // vanishingly rare and filtered below); $in on both fields would seek their cross product.
     const stored = await this.messages
-      .find({
-        conversationId: { $in: [...new Set(requests.map((r) => new ObjectId(r.conversationId)))] },
-        clientMsgId: { $in: requests.map((r) => r.clientMsgId) },
-      })
+      .find({ clientMsgId: { $in: requests.map((r) => r.clientMsgId) } })
       .toArray();
     for (const doc of stored) {
       const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
       if (byKey.has(k)) settle(k, { ok: true, message: toMessage(doc), created: false });
     }
 
-    // One $inc per conversation (and per kind of guard) reserves a run of seqs.
+    // One bulkWrite reserves a run of seqs for every conversation in the batch. Each update also
+    // records, under this process's own claim field, where its run starts: the update computes it
+    // atomically from the old seq, and no other process writes that field, so reading it back
+    // tells exactly which seqs are ours even with other relays writing the same conversation.
     const groups = new Map<string, WriteRequest[]>();
     for (const list of byKey.values()) {
       const request = list[0]!.request;
@@ -110,57 +136,68 @@ export class MessageWriter {
       if (group) group.push(request);
       else groups.set(g, [request]);
     }
+    if (groups.size === 0) return;
+    const batchNo = ++this.batchNo;
     const now = new Date();
+    const slotsUsed = new Map<string, number>();
+    const planned = [...groups.values()].map((group) => {
+      const conversationId = group[0]!.conversationId;
+      const slot = slotsUsed.get(conversationId) ?? 0;
+      slotsUsed.set(conversationId, slot + 1);
+      return { group, conversationId, claim: `seqClaims.${this.nodeId}.g${slot}` };
+    });
+    await this.conversations.bulkWrite(
+      planned.map(({ group, conversationId, claim }) => ({
+        updateOne: {
+          filter: { ...group[0]!.guard, _id: new ObjectId(conversationId) },
+          update: [
+            { $set: { ...seqUpdate(group, now), [claim]: { b: batchNo, from: { $add: ['$seq', 1] } } } },
+          ],
+        },
+      })),
+      { ordered: false },
+    );
+    const claimed = await this.conversations
+      .find(
+        { _id: { $in: [...slotsUsed.keys()].map((id) => new ObjectId(id)) } },
+        { projection: { siteId: 1, visitorId: 1, [`seqClaims.${this.nodeId}`]: 1 } },
+      )
+      .toArray();
+    const byId = new Map(claimed.map((doc) => [doc._id.toHexString(), doc]));
     const docs: MessageDoc[] = [];
     const routes = new Map<string, Route>();
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        const first = group[0]!;
-        const replies = group.filter((r) => (r.type ?? 'message') === 'message');
-        const fromAgent = replies.some((r) => r.author.kind === 'agent');
-        const fromVisitor = replies.some((r) => r.author.kind === 'visitor');
-        const set: Record<string, unknown> = { seq: { $add: ['$seq', group.length] }, updatedAt: now };
-        if (replies.length > 0) set.lastMessageAt = now;
-        if (fromAgent) set.firstResponseAt = { $ifNull: ['$firstResponseAt', now] };
-        if (fromVisitor) {
-          // A visitor writing to a resolved conversation reopens it.
-          set.status = { $cond: [{ $eq: ['$status', 'resolved'] }, 'open', '$status'] };
-          set.resolvedAt = { $cond: [{ $eq: ['$status', 'resolved'] }, null, '$resolvedAt'] };
-        }
-        const updated = await this.conversations.findOneAndUpdate(
-          { ...first.guard, _id: new ObjectId(first.conversationId) },
-          [{ $set: set }],
-          { returnDocument: 'after', projection: { seq: 1, siteId: 1, visitorId: 1 } },
-        );
-        if (!updated) {
-          const missing = failure('not_found', 'no such conversation');
-          for (const r of group) settle(key(r.conversationId, r.clientMsgId), missing);
-          return;
-        }
-        routes.set(first.conversationId, {
-          siteId: updated.siteId.toHexString(),
-          visitorId: updated.visitorId.toHexString(),
-        });
-        let seq = updated.seq - group.length;
-        for (const r of group) {
-          const author: MessageDoc['author'] = { kind: r.author.kind, id: r.author.id };
-          if (r.author.name) author.name = r.author.name;
-          docs.push({
-            _id: new ObjectId(),
-            conversationId: new ObjectId(r.conversationId),
-            seq: ++seq,
-            clientMsgId: r.clientMsgId,
-            type: r.type ?? 'message',
-            visibility: r.visibility ?? 'all',
-            channel: r.channel ?? 'chat',
-            author,
-            body: r.body,
-            ...(r.data ? { data: r.data } : {}),
-            createdAt: now,
-          } as MessageDoc);
-        }
-      }),
-    );
+    for (const { group, conversationId, claim } of planned) {
+      const doc = byId.get(conversationId);
+      const reservation = doc ? (readPath(doc, claim) as { b: number; from: number } | undefined) : undefined;
+      if (!doc || reservation?.b !== batchNo) {
+        // The guard did not match: no such conversation, or not this author's to write.
+        const missing = failure('not_found', 'no such conversation');
+        for (const r of group) settle(key(r.conversationId, r.clientMsgId), missing);
+        continue;
+      }
+      routes.set(conversationId, {
+        siteId: doc.siteId.toHexString(),
+        visitorId: doc.visitorId.toHexString(),
+      });
+      let seq = reservation.from;
+      for (const r of group) {
+        const author: MessageDoc['author'] = { kind: r.author.kind, id: r.author.id };
+        if (r.author.name) author.name = r.author.name;
+        docs.push({
+          _id: new ObjectId(),
+          conversationId: new ObjectId(r.conversationId),
+          seq: seq++,
+          clientMsgId: r.clientMsgId,
+          type: r.type ?? 'message',
+          visibility: r.visibility ?? 'all',
+          channel: r.channel ?? 'chat',
+          author,
+          body: r.body,
+          ...(r.data ? { data: r.data } : {}),
+          createdAt: now,
+        } as MessageDoc);
+      }
+    }
     if (docs.length === 0) return;
 
     const failedIndexes = new Set<number>();

@@ -1,0 +1,183 @@
+// The console's inbox: views (unassigned, mine, open, snoozed, resolved) with live counts,
+// filters, two sorts, and full-text search over transcripts that shows the matching message.
+import type { InboxCounts, InboxItem, InboxQuery, InboxView, Message } from '@parley/protocol';
+import { INBOX_VIEWS } from '@parley/protocol';
+import { type Collection, type Document, ObjectId } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { Agent } from '../agents/service';
+import type { VisitorService } from '../visitors/service';
+import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
+import { toConversation } from './wire';
+
+const PAGE = 100;
+const SEARCH_HITS = 300;
+
+function viewFilter(view: InboxView, agent: Agent): Record<string, unknown> {
+  switch (view) {
+    case 'unassigned':
+      return { status: 'open', assigneeId: null };
+    case 'mine':
+      return { status: { $in: ['open', 'pending'] }, assigneeId: new ObjectId(agent.id) };
+    case 'open':
+      return { status: 'open' };
+    case 'snoozed':
+      return { status: { $in: ['pending', 'snoozed'] } };
+    case 'resolved':
+      return { status: 'resolved' };
+  }
+}
+
+function siteGuard(agent: Agent): Record<string, unknown> {
+  return agent.siteIds === null ? {} : { siteId: { $in: agent.siteIds.map((id) => new ObjectId(id)) } };
+}
+
+/** A stable, friendly name for a visitor who never gave one. */
+export function anonymousName(visitorId: string): string {
+  return `Visitor ${visitorId.slice(-4).toUpperCase()}`;
+}
+
+export class Inbox {
+  private readonly conversations: Collection<ConversationDoc>;
+  private readonly messages: Collection<MessageDoc>;
+
+  constructor(
+    connection: Connection,
+    private readonly visitors: VisitorService,
+  ) {
+    this.conversations = conversationModel(connection).collection as unknown as Collection<ConversationDoc>;
+    this.messages = messageModel(connection).collection as unknown as Collection<MessageDoc>;
+  }
+
+  /** The conversations an agent sees for a query, newest activity (or longest wait) first. */
+  async list(agent: Agent, query: InboxQuery): Promise<InboxItem[]> {
+    const filter: Record<string, unknown> = { ...siteGuard(agent), ...(await this.filters(query)) };
+    if (query.q) return this.search(query.q, filter);
+    Object.assign(filter, viewFilter(query.view, agent), query.status ? { status: query.status } : {});
+    const pipeline: Document[] = [{ $match: filter }];
+    if (query.sort === 'waiting') {
+      // Waiting conversations first, longest wait on top; answered ones after, by activity.
+      pipeline.push(
+        { $addFields: { waitKey: { $ifNull: ['$waitingSince', new Date(8.64e15)] } } },
+        { $sort: { waitKey: 1, lastMessageAt: -1, _id: -1 } },
+      );
+    } else {
+      pipeline.push({ $sort: { lastMessageAt: -1, createdAt: -1, _id: -1 } });
+    }
+    pipeline.push({ $limit: PAGE });
+    const docs = await this.conversations.aggregate<ConversationDoc>(pipeline).toArray();
+    return this.items(docs, new Map());
+  }
+
+  /** How many conversations each view holds for this agent. */
+  async counts(agent: Agent): Promise<InboxCounts> {
+    const guard = siteGuard(agent);
+    const entries = await Promise.all(
+      INBOX_VIEWS.map(
+        async (view) =>
+          [view, await this.conversations.countDocuments({ ...guard, ...viewFilter(view, agent) })] as const,
+      ),
+    );
+    return Object.fromEntries(entries) as InboxCounts;
+  }
+
+  /** The same filters as `list`, for exports of a filtered set; at most `limit` conversations. */
+  async ids(agent: Agent, query: InboxQuery, limit: number): Promise<string[]> {
+    const items = await this.list(agent, query);
+    return items.slice(0, limit).map((item) => item.conversation.id);
+  }
+
+  /** A visitor's conversations, newest first, for the visitor panel. */
+  async ofVisitor(agent: Agent, visitorId: string): Promise<InboxItem[]> {
+    const docs = await this.conversations
+      .find({ ...siteGuard(agent), visitorId: new ObjectId(visitorId) })
+      .sort({ createdAt: -1 })
+      .limit(20)
+      .toArray();
+    return this.items(docs, new Map());
+  }
+
+  private async filters(query: InboxQuery): Promise<Record<string, unknown>> {
+    const filter: Record<string, unknown> = {};
+    if (query.siteId) filter.siteId = new ObjectId(query.siteId);
+    if (query.priority) filter.priority = query.priority;
+    if (query.tag) filter.tags = query.tag;
+    if (query.assigneeId) filter.assigneeId = new ObjectId(query.assigneeId);
+    if (query.teamId) filter.teamId = new ObjectId(query.teamId);
+    if (query.channel === 'meeting') {
+      // Meetings are events on a chat or email timeline: the conversations that hold one.
+      const ids = await this.messages.distinct('conversationId', { 'data.name': { $regex: '^meeting' } });
+      filter._id = { $in: ids };
+    } else if (query.channel) {
+      filter.channel = query.channel;
+    }
+    return filter;
+  }
+
+  private async search(q: string, filter: Record<string, unknown>): Promise<InboxItem[]> {
+    const hits = await this.messages
+      .find({ $text: { $search: q } }, { projection: { score: { $meta: 'textScore' } } })
+      .sort({ score: { $meta: 'textScore' } })
+      .limit(SEARCH_HITS)
+      .toArray();
+    const best = new Map<string, MessageDoc>();
+    for (const hit of hits) {
+      const id = hit.conversationId.toHexString();
+      if (!best.has(id)) best.set(id, hit);
+    }
+    if (best.size === 0) return [];
+    const docs = await this.conversations
+      .find({ ...filter, _id: { $in: [...best.keys()].map((id) => new ObjectId(id)) } })
+      .toArray();
+    const order = [...best.keys()];
+    docs.sort((a, b) => order.indexOf(a._id.toHexString()) - order.indexOf(b._id.toHexString()));
+    return this.items(docs.slice(0, PAGE), best);
+  }
+
+  private async items(docs: ConversationDoc[], matches: Map<string, MessageDoc>): Promise<InboxItem[]> {
+    if (docs.length === 0) return [];
+    const ids = docs.map((d) => d._id);
+    const previews = await this.messages
+      .aggregate<{ _id: ObjectId; last: MessageDoc }>([
+        { $match: { conversationId: { $in: ids }, type: { $in: ['message', 'note'] } } },
+        { $sort: { conversationId: 1, seq: -1 } },
+        { $group: { _id: '$conversationId', last: { $first: '$$ROOT' } } },
+      ])
+      .toArray();
+    const previewOf = new Map(previews.map((p) => [p._id.toHexString(), p.last]));
+    const visitorIds = [...new Set(docs.map((d) => d.visitorId.toHexString()))];
+    const visitors = new Map(
+      await Promise.all(visitorIds.map(async (id) => [id, await this.visitors.byId(id)] as const)),
+    );
+    return docs.map((doc) => {
+      const conversation = toConversation(doc);
+      const last = previewOf.get(conversation.id);
+      const match = matches.get(conversation.id);
+      const visitor = visitors.get(conversation.visitorId);
+      const item: InboxItem = {
+        conversation,
+        visitorName: visitor?.name || visitor?.email || anonymousName(conversation.visitorId),
+        preview: last ? preview(last) : null,
+      };
+      if (match) {
+        item.match = {
+          id: match._id.toHexString(),
+          seq: match.seq,
+          body: match.body ?? '',
+          createdAt: match.createdAt.toISOString(),
+        };
+      }
+      return item;
+    });
+  }
+}
+
+function preview(doc: MessageDoc): NonNullable<InboxItem['preview']> {
+  const author: Message['author'] = { kind: doc.author.kind, id: doc.author.id };
+  if (doc.author.name) author.name = doc.author.name;
+  return {
+    body: doc.body ?? '',
+    author,
+    createdAt: doc.createdAt.toISOString(),
+    type: doc.type ?? 'message',
+  };
+}

@@ -1,0 +1,74 @@
+// Automatic assignment for sites set to "balanced": a waiting conversation goes to the online
+// agent (of its team, if it has one) with the fewest open conversations, under each agent's
+// capacity; ties go to whoever was assigned least recently. Manual sites are left alone.
+import type { Conversation, Message } from '@parley/protocol';
+import { type Collection, ObjectId } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { AgentService } from '../agents/service';
+import type { SiteAdmin } from '../sites/admin';
+import type { ConversationActions } from './actions';
+import { type ConversationDoc, conversationModel } from './model';
+import type { ConversationService } from './service';
+import { toConversation } from './wire';
+
+export class Routing {
+  private readonly collection: Collection<ConversationDoc>;
+
+  constructor(
+    connection: Connection,
+    private readonly agents: AgentService,
+    private readonly sites: SiteAdmin,
+    private readonly actions: ConversationActions,
+  ) {
+    this.collection = conversationModel(connection).collection as unknown as Collection<ConversationDoc>;
+  }
+
+  /** Routes on every visitor message to an unassigned conversation (new ones and reopened ones). */
+  listen(conversations: ConversationService): void {
+    conversations.events.on('message', (message: Message) => {
+      if (message.author.kind !== 'visitor') return;
+      this.route(message.conversationId).catch((error) => console.error('parley: routing failed', error));
+    });
+  }
+
+  /** Assigns the conversation if its site routes automatically and it is open and unassigned. */
+  async route(conversationId: string): Promise<Conversation | null> {
+    const doc = await this.collection.findOne({
+      _id: new ObjectId(conversationId),
+      assigneeId: null,
+      status: 'open',
+    });
+    if (!doc) return null;
+    const conversation = toConversation(doc);
+    if ((await this.sites.routing(conversation.siteId)).assignment !== 'balanced') return null;
+    const candidates = await this.agents.available(conversation.siteId, conversation.teamId ?? null);
+    if (candidates.length === 0) return null;
+    const loads = await this.collection
+      .aggregate<{ _id: ObjectId; open: number }>([
+        {
+          $match: {
+            assigneeId: { $in: candidates.map((c) => new ObjectId(c.id)) },
+            status: { $in: ['open', 'pending'] },
+          },
+        },
+        { $group: { _id: '$assigneeId', open: { $sum: 1 } } },
+      ])
+      .toArray();
+    const load = new Map(loads.map((l) => [l._id.toHexString(), l.open]));
+    const pick = pickBalanced(candidates.map((c) => ({ ...c, open: load.get(c.id) ?? 0 })));
+    if (!pick) return null;
+    const assigned = await this.actions.autoAssign(conversationId, pick);
+    if (assigned) await this.agents.markAssigned(pick.id);
+    return assigned;
+  }
+}
+
+/** Fewest open first, under capacity; ties to the one assigned least recently (never first). */
+export function pickBalanced<T extends { open: number; capacity: number; lastAssignedAt: Date | null }>(
+  candidates: T[],
+): T | null {
+  const time = (c: T) => c.lastAssignedAt?.getTime() ?? 0;
+  const eligible = candidates.filter((c) => c.open < c.capacity);
+  eligible.sort((a, b) => a.open - b.open || time(a) - time(b));
+  return eligible[0] ?? null;
+}

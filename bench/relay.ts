@@ -1,0 +1,258 @@
+// pnpm bench:relay — visitors and agents exchanging messages through the relay with persistence,
+// against a bare Socket.IO ack-and-forward server in the same run. Prints p50/p99 visitor→agent
+// latency at a fixed rate, and throughput with acks as fast as they come; last line is JSON.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io, type Socket } from 'socket.io-client';
+import { loadConfig } from '../apps/server/src/config';
+import { connectDatabase } from '../apps/server/src/db/connect';
+import { createServices, syncIndexes } from '../apps/server/src/services';
+import { spawnEngine } from '../apps/server/src/testing/engine-process';
+
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 50);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 8);
+const ORIGIN = 'http://bench.test';
+
+interface Pair {
+  visitor: Socket;
+  agent: Socket;
+  conversationId: string;
+}
+interface Target {
+  name: string;
+  pairs: Pair[];
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+}
+
+function connected(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Every visitor sends at RATE/PAIRS msg/s for SECONDS; latency = agent receipt − visitor send. */
+async function latencyPhase(target: Target): Promise<{ p50: number; p99: number; received: number }> {
+  const latencies: number[] = [];
+  const onMessage = (message: { body?: string; message?: { body?: string } }) => {
+    const body = message.body ?? message.message?.body ?? '';
+    const sentAt = Number(body.split(' ')[0]);
+    if (sentAt) latencies.push(performance.now() - sentAt);
+  };
+  for (const pair of target.pairs) pair.agent.on('message', onMessage);
+  const interval = (1000 * PAIRS) / RATE;
+  const perVisitor = Math.floor((SECONDS * RATE) / PAIRS);
+  await Promise.all(
+    target.pairs.map(async (pair, i) => {
+      await sleep((interval * i) / PAIRS);
+      const start = performance.now();
+      for (let k = 0; k < perVisitor; k++) {
+        const due = start + k * interval;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const body = `${performance.now()} latency ${k}`;
+        pair.visitor.emit(
+          'message:send',
+          { conversationId: pair.conversationId, clientMsgId: `lat-${i}-${k}-${Date.now()}`, body },
+          () => {},
+        );
+      }
+    }),
+  );
+  await sleep(1000);
+  for (const pair of target.pairs) pair.agent.off('message', onMessage);
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), received: latencies.length };
+}
+
+/** Every visitor keeps WINDOW sends in flight for SECONDS; counts acked (for the relay: persisted) messages. */
+async function throughputPhase(target: Target): Promise<number> {
+  let acked = 0;
+  let running = true;
+  const started = performance.now();
+  await Promise.all(
+    target.pairs.map(async (pair, i) => {
+      let k = 0;
+      const lane = async () => {
+        while (running) {
+          const result = await pair.visitor
+            .timeout(10_000)
+            .emitWithAck('message:send', {
+              conversationId: pair.conversationId,
+              clientMsgId: `tp-${i}-${k++}-${Date.now()}`,
+              body: 'throughput',
+            })
+            .catch(() => ({ ok: false }));
+          if ((result as { ok: boolean }).ok) acked++;
+        }
+      };
+      const stop = sleep(SECONDS * 1000).then(() => {
+        running = false;
+      });
+      await Promise.all([...Array.from({ length: WINDOW }, lane), stop]);
+    }),
+  );
+  return acked / ((performance.now() - started) / 1000);
+}
+
+async function bareTarget(url: string): Promise<Target> {
+  const pairs = await Promise.all(
+    Array.from({ length: PAIRS }, async (_, i) => {
+      const options = { transports: ['websocket'], forceNew: true, query: { pair: String(i) } };
+      const [visitor, agent] = await Promise.all([connected(io(url, options)), connected(io(url, options))]);
+      return { visitor, agent, conversationId: String(i) };
+    }),
+  );
+  return { name: 'bare', pairs };
+}
+
+async function relayTarget(url: string, sites: { key: string; agentToken: string }[]): Promise<Target> {
+  const pairs = await Promise.all(
+    sites.map(async ({ key, agentToken }) => {
+      const visitor = await connected(
+        io(`${url}/visitor`, {
+          transports: ['websocket'],
+          forceNew: true,
+          query: { siteKey: key },
+          auth: { siteKey: key },
+          extraHeaders: { origin: ORIGIN },
+        }),
+      );
+      const agent = await connected(
+        io(`${url}/agent`, { transports: ['websocket'], forceNew: true, auth: { token: agentToken } }),
+      );
+      const started = await visitor.emitWithAck('conversation:start', { startKey: `bench-${key}` });
+      if (!started.ok) throw new Error(started.message);
+      return { visitor, agent, conversationId: started.conversation.id as string };
+    }),
+  );
+  return { name: 'relay', pairs };
+}
+
+async function main() {
+  const children: ChildProcess[] = [];
+  const cleanups: (() => Promise<void> | void)[] = [];
+  try {
+    let uri = process.env.MONGODB_URI;
+    if (!uri) {
+      const directory = mkdtempSync(join(tmpdir(), 'parley-bench-db-'));
+      const engine = await spawnEngine(directory);
+      cleanups.push(async () => {
+        await engine.stop();
+        rmSync(directory, { recursive: true, force: true });
+      });
+      uri = engine.uri;
+    }
+    const dbName = `bench_${Date.now()}`;
+    const connection = await connectDatabase(uri, dbName);
+    cleanups.push(() => connection.close());
+    const services = createServices(connection, loadConfig({}));
+    await syncIndexes(connection, services);
+    const sites = await Promise.all(
+      Array.from({ length: PAIRS }, async (_, i) => {
+        const site = await services.sites.create({ name: `Bench ${i}`, allowedOrigins: [ORIGIN] });
+        const { token } = await services.agents.create({
+          email: `bench-${i}-${dbName}@bench.test`,
+          name: `Agent ${i}`,
+          role: 'agent',
+          siteIds: [site.id],
+        });
+        return { key: site.publicKey, agentToken: token };
+      }),
+    );
+
+    const tsx = ['--import', 'tsx'];
+    const relayProcess = spawn(
+      process.execPath,
+      [...tsx, fileURLToPath(new URL('../apps/server/src/main.ts', import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          MONGODB_URI: uri,
+          MONGODB_DB: dbName,
+          PORT: '0',
+          PARLEY_SOCKET_RATE: '1000000',
+          PARLEY_SOCKET_BURST: '1000000',
+          PARLEY_SITE_RATE: '1000000',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    children.push(relayProcess);
+    const bareProcess = spawn(
+      process.execPath,
+      [...tsx, fileURLToPath(new URL('./bare-server.ts', import.meta.url))],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    children.push(bareProcess);
+    const [relayUrl, bareUrl] = await Promise.all([
+      waitForLine(relayProcess, /PARLEY_RELAY_READY (\S+)/),
+      waitForLine(bareProcess, /BARE_READY (\S+)/),
+    ]);
+
+    console.log(
+      `relay bench: ${PAIRS} visitors + ${PAIRS} agents, ${RATE} msg/s for ${SECONDS}s, then ${WINDOW} in flight per visitor for ${SECONDS}s`,
+    );
+    const results: Record<string, { p50: number; p99: number; perSec: number }> = {};
+    for (const make of [() => bareTarget(bareUrl), () => relayTarget(relayUrl, sites)]) {
+      const target = await make();
+      await latencyPhase({ ...target, pairs: target.pairs.slice(0, Math.min(5, PAIRS)) }); // warm-up
+      const latency = await latencyPhase(target);
+      const perSec = await throughputPhase(target);
+      results[target.name] = { p50: latency.p50, p99: latency.p99, perSec };
+      console.log(
+        `${target.name.padEnd(6)} p50 ${latency.p50.toFixed(2)} ms  p99 ${latency.p99.toFixed(2)} ms  (${latency.received} delivered)  throughput ${perSec.toFixed(0)} msg/s`,
+      );
+      for (const pair of target.pairs) {
+        pair.visitor.close();
+        pair.agent.close();
+      }
+    }
+    const relay = results.relay!;
+    const bare = results.bare!;
+    const ratio = relay.perSec / bare.perSec;
+    console.log(
+      `ratio relay/bare throughput ${ratio.toFixed(2)} (budget ≥ 0.5); relay p99 ${relay.p99.toFixed(2)} ms (budget ≤ 25 ms)`,
+    );
+    console.log(
+      JSON.stringify({
+        pairs: PAIRS,
+        rate: RATE,
+        relayP50Ms: round(relay.p50),
+        relayP99Ms: round(relay.p99),
+        relayPersistedPerSec: Math.round(relay.perSec),
+        bareP50Ms: round(bare.p50),
+        bareP99Ms: round(bare.p99),
+        barePerSec: Math.round(bare.perSec),
+        ratio: round(ratio),
+        withinBudget: relay.p99 <= 25 && ratio >= 0.5,
+      }),
+    );
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
+await main();
