@@ -1,2 +1,9 @@
 // The test projects, one per package. vitest.config.ts hands this list to Vitest 4's `test.projects`.
-export default ['packages/protocol', 'packages/client', 'packages/widget', 'apps/server', 'apps/console'];
+export default [
+  'packages/protocol',
+  'packages/client',
+  'packages/widget',
+  'apps/server',
+  'apps/console',
+  'apps/demo-shop',
+];

@@ -182,7 +182,7 @@ async function main() {
       }),
     );
 
-    const tsx = ['--import', 'tsx'];
+    const tsx = ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     const relayProcess = spawn(
       process.execPath,
       [...tsx, fileURLToPath(new URL('../apps/server/src/main.ts', import.meta.url))],

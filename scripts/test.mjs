@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// `pnpm test`: every check CI runs. Installs what the machine lacks for the browser tests
-// (Debian's chromium) rather than skipping them, then typecheck, lint, all tests, size budgets.
+// `pnpm test`: every check CI runs. Installs what the machine lacks for the browser and scale-out tests
+// (Debian's chromium and redis-server) rather than skipping them, then typecheck, lint, all
+// tests, size budgets.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SYSTEM_PACKAGES = [{ binary: '/usr/bin/chromium', apt: 'chromium' }];
+// The workspace's own pnpm (a devDependency), so this works outside `pnpm run` too.
+const pnpm = existsSync(join(root, 'node_modules/.bin/pnpm')) ? join(root, 'node_modules/.bin/pnpm') : 'pnpm';
+const SYSTEM_PACKAGES = [
+  { binary: '/usr/bin/chromium', apt: 'chromium' },
+  { binary: '/usr/bin/redis-server', apt: 'redis-server' },
+];
 
 function step(title, command, args) {
   console.log(`\n▶ ${title}`);
@@ -31,13 +37,13 @@ if (missing.length > 0) {
   step(`apt-get install ${names.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...names]);
 }
 
-step('typecheck', 'pnpm', ['typecheck']);
-step('lint', 'pnpm', ['lint']);
+step('typecheck', pnpm, ['typecheck']);
+step('lint', pnpm, ['lint']);
 mkdirSync(join(root, '.tmp'), { recursive: true });
 const report = join(root, '.tmp/vitest.json');
 console.log('\n▶ tests');
 const tests = spawnSync(
-  'pnpm',
+  pnpm,
   ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
   {
     cwd: root,
@@ -54,6 +60,6 @@ if (tests.status !== 0 || !counts) {
 }
 
 const widget = JSON.parse(readFileSync(join(root, 'packages/widget/package.json'), 'utf8'));
-if (widget.scripts?.size) step('size budgets', 'pnpm', ['size']);
+if (widget.scripts?.size) step('size budgets', pnpm, ['size']);
 // Last line, for CI: the test counts.
 console.log(`\n${summary}`);

@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import type { Server as IoServer } from 'socket.io';
 import { agentRouter } from './agents/routes';
 import type { Config } from './config';
+import { startSnoozeWorker } from './conversations/actions';
 import { connectDatabase } from './db/connect';
 import { emailRouter } from './email/routes';
 import { startEmailWorkers } from './email/workers';
@@ -55,13 +56,18 @@ export async function startRelay(config: Config): Promise<Relay> {
   app.use(errorHandler);
 
   const http = createServer(app);
-  const io = attachRealtime(http, services, config);
+  const realtime = await attachRealtime(http, services, config);
+  const io = realtime.io;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  const workers = [await startEmailWorkers(services, config), await startMeetingWorkers(services, config)];
+  const workers = [
+    await startEmailWorkers(services, config),
+    await startMeetingWorkers(services, config),
+    startSnoozeWorker(services.actions, config.snoozeTickMs),
+  ];
 
   let closing: Promise<void> | undefined;
   return {
@@ -74,8 +80,7 @@ export async function startRelay(config: Config): Promise<Relay> {
     close() {
       closing ??= (async () => {
         for (const worker of workers) await worker.close();
-        io.disconnectSockets(true);
-        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await realtime.close();
         await connection.close();
       })();
       return closing;

@@ -1,6 +1,8 @@
 // Every setting the relay reads from its environment, in one place, with defaults that make
 // `pnpm start` work on a fresh clone.
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -8,6 +10,17 @@ function int(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
   return value;
+}
+
+/** A comma-separated list of whole minutes, e.g. "1440,60". */
+function minutesList(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const values = raw.split(',').map((part) => Number(part.trim()));
+  if (values.some((v) => !Number.isInteger(v) || v <= 0)) {
+    throw new Error(`${name} must be whole minutes separated by commas, got "${raw}"`);
+  }
+  return values;
 }
 
 export interface Config {
@@ -26,11 +39,48 @@ export interface Config {
   siteRatePerSec: number;
   /** How long writes that arrive together wait to be grouped into one batch, in ms. */
   batchWindowMs: number;
+  /** How long an agent's console session lasts without signing in again, in hours. */
+  sessionTtlHours: number;
+  /** Sign-in attempts allowed per email and per client address each minute. */
+  loginAttemptsPerMinute: number;
+  /** The built console (apps/console/dist), served at /console/. */
+  consoleDir: string;
+  /** How often snoozed conversations whose time has come are brought back, in ms. */
+  snoozeTickMs: number;
+  /** The built widget (packages/widget/dist): the loader and the iframe app, served at /widget/. */
+  widgetDir: string;
+  /** Outbound mail server (`smtp://user:pass@host:587`); empty: the built-in one when devMailbox is on. */
+  smtpUrl: string | undefined;
+  /** Port of the built-in SMTP server that takes visitors' replies; null: not started, 0: any free port. */
+  inboundSmtpPort: number | null;
+  /** Domain of the reply addresses (`reply+<token>@<domain>`); its MX points at Parley. */
+  inboundDomain: string;
+  /** The From address of every email Parley sends; replies go to the per-conversation address. */
+  emailFrom: string;
+  /** Shared secret that signs raw MIME posted to `/api/email/inbound`; empty: that door is closed. */
+  inboundSecret: string;
+  /** Secret that signs "continue in the browser" links. */
+  linkSecret: string;
+  /** How long an agent's chat reply may stay unseen before it goes out by email, in ms. */
+  emailFallbackMs: number;
+  /** How often the email worker looks for due emails (fallbacks, retries), in ms. */
+  emailTickMs: number;
+  /** Development mail catcher: the built-in SMTP server keeps every outbound email for the Mailbox page. */
+  devMailbox: boolean;
+  /** Check inbound replies' DKIM, SPF and DMARC and hold those that fail (off with the dev Mailbox). */
+  emailVerify: boolean;
+  /** Minutes before a meeting that reminders go out, for sites that have not set their own. */
+  meetingReminderMinutes: number[];
+  /** Video room URL of sites that have not set a meeting link; `{room}` becomes a random room name. */
+  meetingRoomPattern: string;
+  /** How often the meetings worker looks for due reminders, in ms. */
+  meetingTickMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int('PORT', 3000);
   const host = env.HOST ?? '127.0.0.1';
+  const inboundDomain = env.PARLEY_INBOUND_DOMAIN ?? 'parley.localhost';
   return {
     mongodbUri: env.MONGODB_URI ?? '',
     dbName: env.MONGODB_DB ?? 'parley',
@@ -42,6 +92,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketBurst: int('PARLEY_SOCKET_BURST', 20),
     siteRatePerSec: int('PARLEY_SITE_RATE', 500),
     batchWindowMs: int('PARLEY_BATCH_WINDOW_MS', 2),
+    sessionTtlHours: int('PARLEY_SESSION_TTL_HOURS', 12),
+    loginAttemptsPerMinute: int('PARLEY_LOGIN_ATTEMPTS_PER_MIN', 5),
+    snoozeTickMs: int('PARLEY_SNOOZE_TICK_MS', 15_000),
+    consoleDir: env.PARLEY_CONSOLE_DIR ?? fileURLToPath(new URL('../../console/dist', import.meta.url)),
+    widgetDir:
+      env.PARLEY_WIDGET_DIR ?? fileURLToPath(new URL('../../../packages/widget/dist', import.meta.url)),
+    smtpUrl: env.SMTP_URL || undefined,
+    inboundSmtpPort: env.PARLEY_SMTP_PORT ? int('PARLEY_SMTP_PORT', 0) : null,
+    inboundDomain,
+    emailFrom: env.PARLEY_EMAIL_FROM ?? `parley@${inboundDomain}`,
+    inboundSecret: env.PARLEY_INBOUND_SECRET ?? '',
+    // A per-process secret keeps links safe on a fresh clone; set it so links survive a restart.
+    linkSecret: env.PARLEY_LINK_SECRET || randomBytes(32).toString('base64url'),
+    emailFallbackMs: int('PARLEY_EMAIL_FALLBACK_MS', 2 * 60_000),
+    emailTickMs: int('PARLEY_EMAIL_TICK_MS', 1_000),
+    devMailbox: env.PARLEY_DEV_MAILBOX === '1',
+    emailVerify: env.PARLEY_EMAIL_VERIFY ? env.PARLEY_EMAIL_VERIFY === '1' : env.PARLEY_DEV_MAILBOX !== '1',
+    meetingReminderMinutes: minutesList('PARLEY_MEETING_REMINDERS', [24 * 60, 60]),
+    meetingRoomPattern: env.PARLEY_MEETING_ROOM_URL ?? 'https://meet.jit.si/parley-{room}',
+    meetingTickMs: int('PARLEY_MEETING_TICK_MS', 30_000),
   };
 }
 

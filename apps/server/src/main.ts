@@ -19,7 +19,8 @@ const demoShopOrigins = (
 const seeded = await seedIfEmpty(relay.services, { demoShopOrigins });
 if (seeded) {
   console.log(`parley: seeded demo site "${seeded.siteKey}" and admin ${seeded.adminEmail}`);
-  console.log(`parley: admin API token (shown once): ${seeded.adminToken}`);
+  console.log(`parley: console ${config.publicUrl}/console/ — sign in as ${seeded.adminEmail}`);
+  console.log(`parley: admin password (shown once): ${seeded.adminPassword}`);
 }
 console.log(`PARLEY_RELAY_READY ${relay.url}`);
 

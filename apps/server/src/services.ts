@@ -1,9 +1,17 @@
 // The domain services a relay runs with, built over one database connection.
 import type { Connection } from 'mongoose';
-import { agentModel } from './agents/model';
 import { AgentService } from './agents/service';
+import { CannedService } from './canned/service';
 import type { Config } from './config';
+import { ConversationActions } from './conversations/actions';
+import { Inbox } from './conversations/inbox';
+import { RatingService } from './conversations/rating';
+import { Routing } from './conversations/routing';
 import { ConversationService } from './conversations/service';
+import { EmailService } from './email/service';
+import { mailerOver } from './meetings/mailer';
+import { MeetingService } from './meetings/service';
+import { SiteAdmin } from './sites/admin';
 import { siteModel } from './sites/model';
 import { SiteService } from './sites/service';
 import { visitorModel } from './visitors/model';
@@ -14,14 +22,47 @@ export interface Services {
   visitors: VisitorService;
   agents: AgentService;
   conversations: ConversationService;
+  ratings: RatingService;
+  /** The console's side: site administration, inbox, conversation actions, routing, canned responses. */
+  siteAdmin: SiteAdmin;
+  inbox: Inbox;
+  actions: ConversationActions;
+  routing: Routing;
+  canned: CannedService;
+  /** The email channel: escalation, outbound jobs, inbound mail, the development Mailbox. */
+  email: EmailService;
+  /** Meetings: availability, offers, booking, invites, reminders, outcomes. */
+  meetings: MeetingService;
 }
 
 export function createServices(connection: Connection, config: Config): Services {
+  const conversations = new ConversationService(connection, config.batchWindowMs);
+  const sites = new SiteService(connection);
+  const visitors = new VisitorService(connection);
+  const agents = new AgentService(connection, { sessionTtlMs: config.sessionTtlHours * 3600_000 });
+  const siteAdmin = new SiteAdmin(connection, sites, config.publicUrl);
+  const actions = new ConversationActions(connection, conversations, agents);
+  const routing = new Routing(connection, agents, siteAdmin, actions);
+  routing.listen(conversations);
+  const email = new EmailService(connection, config, { conversations, visitors, sites });
   return {
-    sites: new SiteService(connection),
-    visitors: new VisitorService(connection),
-    agents: new AgentService(connection),
-    conversations: new ConversationService(connection, config.batchWindowMs),
+    sites,
+    visitors,
+    agents,
+    conversations,
+    ratings: new RatingService(connection, conversations),
+    siteAdmin,
+    inbox: new Inbox(connection, visitors),
+    actions,
+    routing,
+    canned: new CannedService(connection),
+    email,
+    meetings: new MeetingService(connection, conversations, {
+      mailer: mailerOver((mail) => email.sendMail(mail), config.emailFrom),
+      publicUrl: config.publicUrl,
+      reminderMinutes: config.meetingReminderMinutes,
+      roomPattern: config.meetingRoomPattern,
+    }),
   };
 }
 
@@ -30,7 +71,10 @@ export async function syncIndexes(connection: Connection, services: Services): P
   await Promise.all([
     siteModel(connection).syncIndexes(),
     visitorModel(connection).syncIndexes(),
-    agentModel(connection).syncIndexes(),
+    services.agents.syncIndexes(),
     services.conversations.syncIndexes(),
+    services.canned.syncIndexes(),
+    services.email.syncIndexes(),
+    services.meetings.syncIndexes(),
   ]);
 }

@@ -13,7 +13,7 @@ import type {
   VisitorClientToServerEvents,
   VisitorSession,
 } from '@parley/protocol';
-import { MAX_MESSAGE_LENGTH, RETRYABLE_CODES } from '@parley/protocol';
+import { MAX_MESSAGE_LENGTH, MAX_SYNC_CONVERSATIONS, RETRYABLE_CODES } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
 import { type KeyValueStore, memoryStore, Outbox, type OutboxItem } from './outbox';
 import { Timeline } from './timeline';
@@ -174,9 +174,9 @@ export class ChatClient {
     this.emit('change');
   }
 
-  /** Follows a conversation (agents): its timeline is replayed now and after every reconnect. */
-  async follow(conversationId: string): Promise<void> {
-    this.followed.add(conversationId);
+  /** Follows conversations (agents): their timelines are replayed now and after every reconnect. */
+  async follow(...conversationIds: string[]): Promise<void> {
+    for (const id of conversationIds) this.followed.add(id);
     await this.resync();
   }
 
@@ -294,33 +294,47 @@ export class ChatClient {
     }
   }
 
-  /** Replays every message missed in the followed conversations (a visitor also gets its others). */
+  /**
+   * Replays every message missed in the followed conversations (a visitor also learns of its
+   * others). Agents hear of every conversation on their sites but replay only those they follow,
+   * in pages the relay accepts.
+   */
   async resync(): Promise<void> {
     if (!this.socket.connected) return;
-    for (let page = 0; page < 100; page++) {
-      const conversations = [...new Set([...this.followed, ...this.conversations.keys()])].map(
-        (conversationId) => ({
+    const followed = [...this.followed];
+    const chunks: string[][] = [];
+    for (let i = 0; i < followed.length; i += MAX_SYNC_CONVERSATIONS) {
+      chunks.push(followed.slice(i, i + MAX_SYNC_CONVERSATIONS));
+    }
+    if (chunks.length === 0) chunks.push([]);
+    for (const chunk of chunks) {
+      for (let page = 0; page < 100; page++) {
+        const conversations = chunk.map((conversationId) => ({
           conversationId,
           afterSeq: this.lastSeq(conversationId),
-        }),
-      );
-      const result = await this.request<SyncResult>('sync', { conversations });
-      if (!result.ok) return;
-      for (const conversation of result.conversations) {
-        this.followed.add(conversation.id);
-        this.conversations.set(conversation.id, conversation);
+        }));
+        const result = await this.request<SyncResult>('sync', { conversations });
+        if (!result.ok) return;
+        this.applySync(result);
+        if (result.more.length === 0) break;
       }
-      for (const message of result.messages) this.receive(message);
-      for (const conversation of result.conversations) {
-        if (!result.more.includes(conversation.id)) {
-          const held = result.messages.filter((m) => m.conversationId === conversation.id).map((m) => m.seq);
-          this.timelineOf(conversation.id).settle(Math.max(0, ...held));
-        }
-        this.emit('conversation', conversation);
-      }
-      this.emit('change');
-      if (result.more.length === 0) return;
     }
+  }
+
+  private applySync(result: SyncResult): void {
+    for (const conversation of result.conversations) {
+      this.followed.add(conversation.id);
+      this.conversations.set(conversation.id, conversation);
+    }
+    for (const message of result.messages) this.receive(message);
+    for (const conversation of result.conversations) {
+      if (!result.more.includes(conversation.id)) {
+        const held = result.messages.filter((m) => m.conversationId === conversation.id).map((m) => m.seq);
+        this.timelineOf(conversation.id).settle(Math.max(0, ...held));
+      }
+      this.emit('conversation', conversation);
+    }
+    this.emit('change');
   }
 
   /** Sends the outbox in order, one at a time, so a conversation's messages keep their order. */

@@ -56,15 +56,20 @@ export function connectVisitor(options: VisitorConnectOptions): ChatClient {
 }
 
 export interface AgentConnectOptions extends CommonOptions {
-  token: string;
+  /** An API token; without one the console's session cookie (same origin as the relay) signs in. */
+  token?: string;
 }
 
-/** Connects an agent with its API token. */
+/**
+ * Connects an agent with its API token, or with the console's session cookie when none is given.
+ * @example const client = connectAgent({ url: location.origin }) // in the console
+ */
 export function connectAgent(options: AgentConnectOptions): ChatClient {
-  const auth: AgentAuth = { token: options.token };
+  const auth: Partial<AgentAuth> = options.token ? { token: options.token } : {};
   const socket = io(`${options.url}${AGENT_NAMESPACE}`, {
     transports: [transport],
     forceNew: true,
+    withCredentials: true,
     auth: auth as unknown as Record<string, unknown>,
     ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
   }) as unknown as Socket<ServerToClientEvents, VisitorClientToServerEvents>;

@@ -1,5 +1,7 @@
 // The shared domain types: what a conversation and its timeline look like on the wire.
 
+import type { ConversationRating } from './widget';
+
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 export type Channel = 'chat' | 'email';
 export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
@@ -30,6 +32,16 @@ export interface Conversation {
   lastMessageAt: string | null;
   firstResponseAt: string | null;
   resolvedAt: string | null;
+  /** Where email replies go, masked (`j***@example.com`), while the conversation continues by email. */
+  emailTo?: string | null;
+  /** The team the conversation was transferred to, if any: routing picks among its agents. */
+  teamId?: string | null;
+  /** When a snoozed conversation comes back to the inbox. */
+  snoozedUntil?: string | null;
+  /** Since when the visitor's last message waits for an agent's reply; null when answered. */
+  waitingSince?: string | null;
+  /** The visitor's satisfaction rating once the conversation is resolved. */
+  rating?: ConversationRating | null;
 }
 
 /**

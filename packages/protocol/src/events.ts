@@ -2,6 +2,7 @@
 
 import type { ConsoleClientToServerEvents } from './console';
 import type { Conversation, Message, SeenEvent, TypingEvent, VisitorSession } from './domain';
+import type { EmailWidgetClientToServerEvents } from './email-widget';
 import type { Result } from './errors';
 import type { WidgetClientToServerEvents } from './widget';
 
@@ -52,7 +53,10 @@ export interface ClientToServerEvents {
   seen: (payload: SeenPayload, ack: Ack) => void;
 }
 
-export interface VisitorClientToServerEvents extends ClientToServerEvents, WidgetClientToServerEvents {
+export interface VisitorClientToServerEvents
+  extends ClientToServerEvents,
+    WidgetClientToServerEvents,
+    EmailWidgetClientToServerEvents {
   'conversation:start': (payload: StartConversationPayload, ack: Ack<{ conversation: Conversation }>) => void;
 }
 

@@ -1,5 +1,24 @@
 // Parley's wire protocol: domain types, event maps, error codes and limits. No I/O, no zod:
 // the runtime schemas live in `@parley/protocol/schemas` so browser bundles stay small.
+
+export type {
+  AgentProfile,
+  AgentRole,
+  CannedResponse,
+  ConversationAction,
+  ConversationDetails,
+  InboxCounts,
+  InboxItem,
+  InboxQuery,
+  InboxView,
+  NotePayload,
+  Presence,
+  SiteAdminUpdate,
+  SiteAdminView,
+  Team,
+  VisitorPanel,
+} from './console';
+export { fillVariables, INBOX_VIEWS } from './console';
 export type {
   Author,
   AuthorKind,
@@ -14,6 +33,25 @@ export type {
   Visibility,
   VisitorSession,
 } from './domain';
+export type {
+  EmailAttachmentView,
+  EmailSiteSettings,
+  EmailThreadView,
+  EmailView,
+  EscalatePayload,
+  HeldEmailView,
+  HeldReason,
+  MailboxEntry,
+  MailboxReplyPayload,
+  TranscriptPayload,
+} from './email';
+export type {
+  BackToChatPayload,
+  ContinueLinkPayload,
+  ContinueLinkResult,
+  EmailMeInsteadPayload,
+  EmailWidgetClientToServerEvents,
+} from './email-widget';
 export type { ErrorCode, Failure, Result } from './errors';
 export { ERROR_CODES, failure, HTTP_STATUS, RETRYABLE_CODES } from './errors';
 export type {
@@ -35,4 +73,46 @@ export {
   AGENT_NAMESPACE,
   VISITOR_NAMESPACE,
 } from './events';
-export { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES, SYNC_PAGE_SIZE } from './limits';
+export { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES, MAX_SYNC_CONVERSATIONS, SYNC_PAGE_SIZE } from './limits';
+export type {
+  ActionItem,
+  AgentSchedule,
+  Attendee,
+  BookMeetingPayload,
+  CancelMeetingPayload,
+  DateException,
+  HoursRange,
+  LinkCancelMeetingPayload,
+  LinkRescheduleMeetingPayload,
+  Meeting,
+  MeetingEventName,
+  MeetingLinks,
+  MeetingLinkTemplate,
+  MeetingOutcome,
+  MeetingStatus,
+  OfferMeetingPayload,
+  RecordOutcomePayload,
+  RescheduleMeetingPayload,
+  ScheduleInput,
+  SiteMeetingSettings,
+  SiteMeetingSettingsInput,
+  Slot,
+  WeeklyHours,
+} from './meetings';
+export type {
+  Availability,
+  BusinessHoursInterval,
+  ConversationRating,
+  OfflineMessagePayload,
+  PreChatField,
+  ProactiveMessage,
+  RatePayload,
+  SiteSettings,
+  VisitorAttributes,
+  VisitorAttributesPayload,
+  VisitorContextPayload,
+  VisitorProfilePayload,
+  WidgetLanguage,
+  WidgetSite,
+} from './widget';
+export { WIDGET_LANGUAGES } from './widget';

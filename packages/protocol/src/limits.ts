@@ -6,3 +6,5 @@ export const MAX_MESSAGE_LENGTH = 4000;
 export const MAX_PACKET_BYTES = 64 * 1024;
 /** Most messages one `sync` answer replays per conversation; `more` says when there are others. */
 export const SYNC_PAGE_SIZE = 500;
+/** Most conversations one `sync` request may name; clients page longer lists. */
+export const MAX_SYNC_CONVERSATIONS = 200;

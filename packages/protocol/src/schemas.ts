@@ -10,7 +10,7 @@ import type {
   TypingPayload,
   VisitorAuth,
 } from './events';
-import { MAX_MESSAGE_LENGTH } from './limits';
+import { MAX_MESSAGE_LENGTH, MAX_SYNC_CONVERSATIONS } from './limits';
 
 /** A 24-hex-digit ObjectId as a string. */
 export const idSchema = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
@@ -45,7 +45,7 @@ export const sendMessageSchema = z.strictObject({
 export const syncSchema = z.strictObject({
   conversations: z
     .array(z.strictObject({ conversationId: idSchema, afterSeq: seqSchema }))
-    .max(200, 'at most 200 conversations per sync'),
+    .max(MAX_SYNC_CONVERSATIONS, `at most ${MAX_SYNC_CONVERSATIONS} conversations per sync`),
 }) satisfies z.ZodType<SyncPayload>;
 
 export const typingSchema = z.strictObject({
@@ -84,3 +84,26 @@ export function describeIssues(error: z.ZodError): string {
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
 }
+
+export * from './console-schemas';
+export * from './email-schemas';
+export * from './email-widget';
+export {
+  bookMeetingSchema,
+  calendarDateSchema,
+  cancelMeetingSchema,
+  instantSchema,
+  isTimeZone,
+  linkCancelMeetingSchema,
+  linkRescheduleMeetingSchema,
+  offerMeetingSchema,
+  recordOutcomeSchema,
+  rescheduleMeetingSchema,
+  scheduleInputSchema,
+  siteMeetingSettingsSchema,
+  slotQuerySchema,
+  timeZoneSchema,
+  upcomingQuerySchema,
+  wallTimeSchema,
+} from './meeting-schemas';
+export * from './widget-schemas';

@@ -2,13 +2,33 @@
 import type { NextFunction, Request, Response } from 'express';
 import { sendError } from '../http/errors';
 import type { Services } from '../services';
+import { sessionFromCookieHeader } from './cookie';
 import type { Agent } from './service';
 
-/** The agent a request is authenticated as: `Authorization: Bearer <API token>`. */
+/**
+ * The agent a request is authenticated as: `Authorization: Bearer <API token>`, or the
+ * console's session cookie.
+ */
 export async function agentFromRequest(services: Services, req: Request): Promise<Agent | null> {
   const header = req.get('authorization');
-  const match = header ? /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(header) : null;
-  return match ? services.agents.byToken(match[1]!) : null;
+  if (header) {
+    const match = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(header);
+    return match ? services.agents.byToken(match[1]!) : null;
+  }
+  const session = sessionFromCookieHeader(req.get('cookie'));
+  return session ? services.agents.bySession(session) : null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameOrigin(req: Request): boolean {
+  const origin = req.get('origin');
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.get('host');
+  } catch {
+    return false;
+  }
 }
 
 export function requireAgent(services: Services) {
@@ -16,6 +36,11 @@ export function requireAgent(services: Services) {
     try {
       const agent = await agentFromRequest(services, req);
       if (!agent) return sendError(res, 'unauthorized', 'sign in as an agent first');
+      // SameSite=Strict keeps the cookie off other sites' requests; a cross-origin change is
+      // refused as well, in case a browser ignores SameSite.
+      if (!req.get('authorization') && !SAFE_METHODS.has(req.method) && !sameOrigin(req)) {
+        return sendError(res, 'origin_not_allowed', 'changes come from the Parley console only');
+      }
       res.locals.agent = agent;
       next();
     } catch (error) {

@@ -1,8 +1,322 @@
-// HTTP routes for agents and the console: sign-in, the inbox API, administration.
-import { Router } from 'express';
+// HTTP routes for agents and the console: sign-in and sessions, presence, agents and teams,
+// canned responses, site administration; the inbox API (conversations/routes.ts); the console app.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  acceptInviteSchema,
+  agentUpdateSchema,
+  cannedSchema,
+  idSchema,
+  inviteSchema,
+  loginSchema,
+  passwordChangeSchema,
+  presenceSchema,
+  siteAdminUpdateSchema,
+  siteCreateSchema,
+  teamSchema,
+} from '@parley/protocol/schemas';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Config } from '../config';
+import { conversationRouter } from '../conversations/routes';
+import { sendError } from '../http/errors';
+import { parse } from '../http/parse';
+import { BucketMap } from '../realtime/rate';
 import type { Services } from '../services';
+import { clearSessionCookie, sessionFromCookieHeader, setSessionCookie } from './cookie';
+import { requireAgent } from './http-auth';
 
-export function agentRouter(_services: Services, _config: Config): Router {
-  return Router();
+import { agentOf, route } from './route';
+
+function requireAdmin(_req: Request, res: Response, next: NextFunction) {
+  if (agentOf(res).role !== 'admin') return sendError(res, 'forbidden', 'only admins can do this');
+  next();
+}
+
+/** The `:id` of a route, or a 400 when it is not an id. */
+function idParam(req: Request, res: Response): string | null {
+  return parse(idSchema, req.params.id, res);
+}
+
+export function agentRouter(services: Services, config: Config): Router {
+  const router = Router();
+  const secure = config.publicUrl.startsWith('https:');
+  const cookie = { secure, maxAgeMs: config.sessionTtlHours * 3600_000 };
+  const perMinute = config.loginAttemptsPerMinute;
+  // Per email: guessing one agent's password. Per address (looser, offices share one): trying
+  // a few passwords against many emails.
+  const attemptsByEmail = new BucketMap(perMinute / 60, perMinute);
+  const attemptsByAddress = new BucketMap(perMinute / 6, perMinute * 10);
+  const signedIn = requireAgent(services);
+
+  router.post(
+    '/api/auth/login',
+    route(async (req, res) => {
+      const input = parse(loginSchema, req.body, res);
+      if (!input) return;
+      const byEmail = attemptsByEmail.take(input.email);
+      const byAddress = attemptsByAddress.take(req.ip ?? 'unknown');
+      if (!byEmail || !byAddress) {
+        return sendError(res, 'rate_limited', 'too many sign-in attempts: wait a minute and try again');
+      }
+      const result = await services.agents.signIn(input.email, input.password);
+      if (!result)
+        return sendError(res, 'unauthorized', 'that email and password do not match an active agent');
+      setSessionCookie(res, result.session, cookie);
+      res.json({ ok: true, agent: await services.agents.byId(result.agent.id) });
+    }),
+  );
+
+  router.post(
+    '/api/auth/invite',
+    route(async (req, res) => {
+      const input = parse(acceptInviteSchema, req.body, res);
+      if (!input) return;
+      const result = await services.agents.acceptInvite(input.token, input.password);
+      if (!result.ok) return sendError(res, result.code, result.message);
+      setSessionCookie(res, result.session, cookie);
+      res.json({ ok: true, agent: await services.agents.byId(result.agent.id) });
+    }),
+  );
+
+  router.post(
+    '/api/auth/logout',
+    route(async (req, res) => {
+      const session = sessionFromCookieHeader(req.get('cookie'));
+      if (session) await services.agents.signOut(session);
+      clearSessionCookie(res, { secure });
+      res.json({ ok: true });
+    }),
+  );
+
+  router.get(
+    '/api/auth/me',
+    signedIn,
+    route(async (_req, res) => {
+      const agent = agentOf(res);
+      const [profile, sites] = await Promise.all([
+        services.agents.byId(agent.id),
+        services.siteAdmin.list(agent.siteIds),
+      ]);
+      res.json({
+        ok: true,
+        agent: profile,
+        sites: sites.map((s) => ({
+          id: s.id,
+          name: s.name,
+          firstResponseTargetSec: s.firstResponseTargetSec,
+        })),
+      });
+    }),
+  );
+
+  router.post(
+    '/api/auth/password',
+    signedIn,
+    route(async (req, res) => {
+      const input = parse(passwordChangeSchema, req.body, res);
+      if (!input) return;
+      const result = await services.agents.changePassword(
+        agentOf(res).id,
+        input.currentPassword,
+        input.newPassword,
+      );
+      if (!result.ok) return sendError(res, result.code, result.message);
+      setSessionCookie(res, result.session, cookie);
+      res.json({ ok: true });
+    }),
+  );
+
+  router.put(
+    '/api/me/presence',
+    signedIn,
+    route(async (req, res) => {
+      const input = parse(presenceSchema, req.body, res);
+      if (!input) return;
+      res.json({ ok: true, agent: await services.agents.setPresence(agentOf(res).id, input.presence) });
+    }),
+  );
+
+  router.get(
+    '/api/agents',
+    signedIn,
+    route(async (_req, res) => {
+      res.json({ ok: true, agents: await services.agents.list() });
+    }),
+  );
+
+  router.post(
+    '/api/agents',
+    signedIn,
+    requireAdmin,
+    route(async (req, res) => {
+      const input = parse(inviteSchema, req.body, res);
+      if (!input) return;
+      const result = await services.agents.invite(input);
+      if (!result.ok) return sendError(res, result.code, result.message);
+      res.status(201).json({
+        ok: true,
+        agent: result.agent,
+        inviteUrl: `${config.publicUrl}/console/#/invite/${result.inviteToken}`,
+      });
+    }),
+  );
+
+  router.patch(
+    '/api/agents/:id',
+    signedIn,
+    requireAdmin,
+    route(async (req, res) => {
+      const id = idParam(req, res);
+      const input = id && parse(agentUpdateSchema, req.body, res);
+      if (!id || !input) return;
+      if (id === agentOf(res).id && (input.active === false || input.role === 'agent')) {
+        return sendError(res, 'bad_request', 'you cannot deactivate or demote yourself');
+      }
+      const agent = await services.agents.update(id, input);
+      if (!agent) return sendError(res, 'not_found', 'no such agent');
+      res.json({ ok: true, agent });
+    }),
+  );
+
+  router.get(
+    '/api/teams',
+    signedIn,
+    route(async (_req, res) => {
+      res.json({ ok: true, teams: await services.agents.listTeams() });
+    }),
+  );
+
+  router.post(
+    '/api/teams',
+    signedIn,
+    requireAdmin,
+    route(async (req, res) => {
+      const input = parse(teamSchema, req.body, res);
+      if (!input) return;
+      const result = await services.agents.createTeam(input.name);
+      if (!result.ok) return sendError(res, result.code, result.message);
+      res.status(201).json(result);
+    }),
+  );
+
+  router.delete(
+    '/api/teams/:id',
+    signedIn,
+    requireAdmin,
+    route(async (req, res) => {
+      const id = idParam(req, res);
+      if (!id) return;
+      if (!(await services.agents.deleteTeam(id))) return sendError(res, 'not_found', 'no such team');
+      res.json({ ok: true });
+    }),
+  );
+
+  router.get(
+    '/api/canned',
+    signedIn,
+    route(async (_req, res) => {
+      res.json({ ok: true, canned: await services.canned.forAgent(agentOf(res)) });
+    }),
+  );
+
+  router.post(
+    '/api/canned',
+    signedIn,
+    route(async (req, res) => {
+      const input = parse(cannedSchema, req.body, res);
+      if (!input) return;
+      const result = await services.canned.create(agentOf(res), input);
+      if (!result.ok) return sendError(res, result.code, result.message);
+      res.status(201).json(result);
+    }),
+  );
+
+  router.delete(
+    '/api/canned/:id',
+    signedIn,
+    route(async (req, res) => {
+      const id = idParam(req, res);
+      if (!id) return;
+      const result = await services.canned.remove(agentOf(res), id);
+      if (!result.ok) return sendError(res, result.code, result.message);
+      res.json({ ok: true });
+    }),
+  );
+
+  router.get(
+    '/api/sites',
+    signedIn,
+    route(async (_req, res) => {
+      res.json({ ok: true, sites: await services.siteAdmin.list(agentOf(res).siteIds) });
+    }),
+  );
+
+  router.post(
+    '/api/sites',
+    signedIn,
+    requireAdmin,
+    route(async (req, res) => {
+      const input = parse(siteCreateSchema, req.body, res);
+      if (!input) return;
+      res.status(201).json({ ok: true, ...(await services.siteAdmin.create(input)) });
+    }),
+  );
+
+  router.patch(
+    '/api/sites/:id',
+    signedIn,
+    requireAdmin,
+    route(async (req, res) => {
+      const id = idParam(req, res);
+      const input = id && parse(siteAdminUpdateSchema, req.body, res);
+      if (!id || !input) return;
+      const result = await services.siteAdmin.update(id, input);
+      if (!result.ok) return sendError(res, result.code, result.message);
+      res.json(result);
+    }),
+  );
+
+  router.post(
+    '/api/sites/:id/identity-secret',
+    signedIn,
+    requireAdmin,
+    route(async (req, res) => {
+      const id = idParam(req, res);
+      if (!id) return;
+      const result = await services.siteAdmin.rotateSecret(id);
+      if (!result.ok) return sendError(res, result.code, result.message);
+      res.json(result);
+    }),
+  );
+
+  router.use(conversationRouter(services, signedIn));
+  router.use(consoleApp(config.consoleDir));
+  return router;
+}
+
+/** The built console at /console/, with a CSP that allows only its own scripts and the relay. */
+function consoleApp(directory: string): Router {
+  const router = Router();
+  router.use('/console', (_req, res, next) => {
+    res.set({
+      'Content-Security-Policy':
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' ws: wss:; media-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'same-origin',
+    });
+    next();
+  });
+  router.use('/console', express.static(directory, { index: 'index.html', maxAge: '1h' }));
+  router.get('/console/{*rest}', (_req, res) => {
+    const index = join(directory, 'index.html');
+    if (!existsSync(index)) {
+      res
+        .status(503)
+        .type('text')
+        .send('The console is not built yet: run `pnpm --filter @parley/console build`.');
+      return;
+    }
+    res.sendFile(index);
+  });
+  return router;
 }

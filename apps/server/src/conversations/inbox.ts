@@ -31,9 +31,40 @@ function siteGuard(agent: Agent): Record<string, unknown> {
   return agent.siteIds === null ? {} : { siteId: { $in: agent.siteIds.map((id) => new ObjectId(id)) } };
 }
 
-/** A stable, friendly name for a visitor who never gave one. */
+const TONES = [
+  'Amber',
+  'Azure',
+  'Coral',
+  'Ivory',
+  'Jade',
+  'Lilac',
+  'Olive',
+  'Rose',
+  'Sage',
+  'Slate',
+  'Teal',
+  'Umber',
+];
+const CREATURES = [
+  'Finch',
+  'Fox',
+  'Hare',
+  'Heron',
+  'Lynx',
+  'Marten',
+  'Otter',
+  'Owl',
+  'Robin',
+  'Seal',
+  'Swift',
+  'Wren',
+];
+
+/** A stable, friendly name for a visitor who never gave one, e.g. "Teal Heron". */
 export function anonymousName(visitorId: string): string {
-  return `Visitor ${visitorId.slice(-4).toUpperCase()}`;
+  let hash = 0;
+  for (const c of visitorId) hash = (hash * 33 + c.charCodeAt(0)) >>> 0;
+  return `${TONES[hash % TONES.length]} ${CREATURES[Math.floor(hash / TONES.length) % CREATURES.length]}`;
 }
 
 export class Inbox {

@@ -57,6 +57,7 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
         visitor: {
           id: conversation.visitorId,
           name: visitor?.name || visitor?.email || anonymousName(conversation.visitorId),
+          named: Boolean(visitor?.name),
           email: visitor?.email ?? null,
           verified: Boolean(visitor?.userId),
           userId: visitor?.userId ?? null,

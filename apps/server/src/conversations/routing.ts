@@ -23,12 +23,29 @@ export class Routing {
     this.collection = conversationModel(connection).collection as unknown as Collection<ConversationDoc>;
   }
 
-  /** Routes on every visitor message to an unassigned conversation (new ones and reopened ones). */
+  /**
+   * Routes on every visitor message to an unassigned conversation (new ones and reopened ones),
+   * and when a conversation is handed to a team without an agent.
+   */
   listen(conversations: ConversationService): void {
-    conversations.events.on('message', (message: Message) => {
-      if (message.author.kind !== 'visitor') return;
-      this.route(message.conversationId).catch((error) => console.error('parley: routing failed', error));
+    // Most sites assign by hand: the site's (cached) mode is checked before the conversation is read.
+    const route = (siteId: string, conversationId: string) =>
+      this.assignment(siteId)
+        .then((assignment) => (assignment === 'balanced' ? this.route(conversationId) : null))
+        .catch((error) => console.error('parley: routing failed', error));
+    conversations.events.on('message', (message: Message, { siteId }) => {
+      if (message.author.kind === 'visitor' && message.type === 'message')
+        void route(siteId, message.conversationId);
     });
+    conversations.events.on('conversation', (conversation) => {
+      if (conversation.teamId && conversation.assigneeId === null && conversation.status === 'open') {
+        void route(conversation.siteId, conversation.id);
+      }
+    });
+  }
+
+  private async assignment(siteId: string): Promise<string> {
+    return (await this.sites.routing(siteId)).assignment;
   }
 
   /** Assigns the conversation if its site routes automatically and it is open and unassigned. */

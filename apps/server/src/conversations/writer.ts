@@ -43,11 +43,15 @@ function seqUpdate(group: WriteRequest[], now: Date): Record<string, unknown> {
   const replies = group.filter((r) => (r.type ?? 'message') === 'message');
   const set: Record<string, unknown> = { seq: { $add: ['$seq', group.length] }, updatedAt: now };
   if (replies.length > 0) set.lastMessageAt = now;
-  if (replies.some((r) => r.author.kind === 'agent'))
-    set.firstResponseAt = { $ifNull: ['$firstResponseAt', now] };
-  if (replies.some((r) => r.author.kind === 'visitor')) {
-    // A visitor writing to a resolved conversation reopens it.
-    set.status = { $cond: [{ $eq: ['$status', 'resolved'] }, 'open', '$status'] };
+  const fromAgent = replies.some((r) => r.author.kind === 'agent');
+  const fromVisitor = replies.some((r) => r.author.kind === 'visitor');
+  if (fromAgent) set.firstResponseAt = { $ifNull: ['$firstResponseAt', now] };
+  // The console sorts by how long a visitor has waited; an agent's reply ends the wait.
+  if (fromAgent) set.waitingSince = null;
+  else if (fromVisitor) set.waitingSince = { $ifNull: ['$waitingSince', now] };
+  if (fromVisitor) {
+    // A visitor writing to a resolved or snoozed conversation reopens it.
+    set.status = { $cond: [{ $in: ['$status', ['resolved', 'snoozed']] }, 'open', '$status'] };
     set.resolvedAt = { $cond: [{ $eq: ['$status', 'resolved'] }, null, '$resolvedAt'] };
   }
   return set;
@@ -59,9 +63,19 @@ function readPath(doc: object, path: string): unknown {
     .reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], doc);
 }
 
+/** Batches whose reservations are made and whose inserts may still be running. */
+const MAX_STORING = 4;
+
+interface Reserved {
+  docs: MessageDoc[];
+  routes: Map<string, Route>;
+  settle: (k: string, result: WriteResult, duplicateResult?: WriteResult) => void;
+}
+
 export class MessageWriter {
   private queue: Pending[] = [];
   private scheduled = false;
+  private readonly storing = new Set<Promise<void>>();
   private batchNo = 0;
   /** This process's claim field name on conversations; random so relays never share one. */
   private readonly nodeId = new ObjectId().toHexString();
@@ -82,21 +96,38 @@ export class MessageWriter {
     });
   }
 
+  /**
+   * Reservations run one batch at a time, so seqs follow arrival order; storing a batch
+   * (insertMany, acks, fan-out) overlaps the next batch's reservation, up to MAX_STORING at once.
+   */
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      try {
-        await this.writeBatch(batch);
-      } catch (error) {
+      const fail = (error: unknown) => {
+        // Resolving an already-settled request is a no-op: only the unanswered ones get this.
         const result = failure('unavailable', `could not store the message: ${(error as Error).message}`);
         for (const pending of batch) pending.resolve(result);
+      };
+      let reserved: Reserved | null;
+      try {
+        reserved = await this.reserve(batch);
+      } catch (error) {
+        fail(error);
+        continue;
       }
+      if (!reserved) continue;
+      const task: Promise<void> = this.store(reserved)
+        .catch(fail)
+        .finally(() => this.storing.delete(task));
+      this.storing.add(task);
+      if (this.storing.size >= MAX_STORING) await Promise.race(this.storing);
     }
     this.scheduled = false;
   }
 
-  private async writeBatch(batch: Pending[]): Promise<void> {
+  /** Answers retries from the store and reserves seqs for the rest; null when nothing is left to insert. */
+  private async reserve(batch: Pending[]): Promise<Reserved | null> {
     // Requests for the same client id in one batch share one outcome.
     const byKey = new Map<string, Pending[]>();
     for (const pending of batch) {
@@ -136,7 +167,7 @@ export class MessageWriter {
       if (group) group.push(request);
       else groups.set(g, [request]);
     }
-    if (groups.size === 0) return;
+    if (groups.size === 0) return null;
     const batchNo = ++this.batchNo;
     const now = new Date();
     const slotsUsed = new Map<string, number>();
@@ -160,7 +191,7 @@ export class MessageWriter {
     const claimed = await this.conversations
       .find(
         { _id: { $in: [...slotsUsed.keys()].map((id) => new ObjectId(id)) } },
-        { projection: { siteId: 1, visitorId: 1, [`seqClaims.${this.nodeId}`]: 1 } },
+        { projection: { siteId: 1, visitorId: 1, channel: 1, [`seqClaims.${this.nodeId}`]: 1 } },
       )
       .toArray();
     const byId = new Map(claimed.map((doc) => [doc._id.toHexString(), doc]));
@@ -190,7 +221,8 @@ export class MessageWriter {
           clientMsgId: r.clientMsgId,
           type: r.type ?? 'message',
           visibility: r.visibility ?? 'all',
-          channel: r.channel ?? 'chat',
+          // Unless the caller says (an inbound email), an entry travels on the conversation's channel.
+          channel: r.channel ?? doc.channel ?? 'chat',
           author,
           body: r.body,
           ...(r.data ? { data: r.data } : {}),
@@ -198,8 +230,10 @@ export class MessageWriter {
         } as MessageDoc);
       }
     }
-    if (docs.length === 0) return;
+    return docs.length === 0 ? null : { docs, routes, settle };
+  }
 
+  private async store({ docs, routes, settle }: Reserved): Promise<void> {
     const failedIndexes = new Set<number>();
     try {
       await this.messages.insertMany(docs, { ordered: false });

@@ -1,10 +1,55 @@
-// Background work of meetings that runs beside a relay (reminders).
+// Background work of meetings that runs beside a relay: due reminders, and settling claims on
+// agents' time that a booking left half-done. Every relay node may run it: each reminder is
+// claimed in MongoDB before it is sent, so nodes and restarts never send one twice.
 import type { Config } from '../config';
 import type { Services } from '../services';
+import type { MeetingService } from './service';
+
+export class MeetingWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly meetings: MeetingService,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Runs a pass now and then every `intervalMs`. */
+  start(): this {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+    void this.tick();
+    return this;
+  }
+
+  /** One pass, answering how many reminders it sent; a pass already running is joined, not doubled. */
+  tick(): Promise<number> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    try {
+      const sent = await this.meetings.sendDueReminders();
+      await this.meetings.settleClaims();
+      return sent;
+    } catch (error) {
+      console.error('parley: meetings worker pass failed', error);
+      return 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
 
 export async function startMeetingWorkers(
-  _services: Services,
-  _config: Config,
+  services: Services,
+  config: Config,
 ): Promise<{ close(): Promise<void> }> {
-  return { close: async () => {} };
+  return new MeetingWorker(services.meetings, config.meetingTickMs).start();
 }

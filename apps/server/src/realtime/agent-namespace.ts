@@ -1,6 +1,15 @@
-// The agent namespace: the console's handshake and the events an agent may send. Agents join
-// the rooms of the sites they may see, so fan-out never reaches anyone else.
-import { agentAuthSchema, describeIssues, typingSchema } from '@parley/protocol/schemas';
+// The agent namespace: the console's handshake (session cookie, or an API token for scripts)
+// and the events an agent may send. Agents join the rooms of the sites they may see, so fan-out
+// never reaches anyone else; signing out closes every socket of that agent.
+import {
+  agentAuthSchema,
+  describeIssues,
+  noteSchema,
+  presenceSchema,
+  typingSchema,
+} from '@parley/protocol/schemas';
+import { sessionFromCookieHeader } from '../agents/cookie';
+import type { Agent } from '../agents/service';
 import type { Actor } from '../conversations/service';
 import {
   ADMINS,
@@ -13,7 +22,7 @@ import {
   siteRoom,
   visitorRoom,
 } from './context';
-import { fireAndForget } from './handler';
+import { fireAndForget, handler } from './handler';
 import { registerTimelineHandlers } from './messages';
 
 export function setUpAgentNamespace(ctx: RealtimeContext): void {
@@ -21,14 +30,22 @@ export function setUpAgentNamespace(ctx: RealtimeContext): void {
 
   agents.use(async (socket, next) => {
     try {
-      const parsed = agentAuthSchema.safeParse(handshakeAuth(socket.handshake.auth));
-      if (!parsed.success) return next(refusal('unauthorized', describeIssues(parsed.error)));
       const origin = socket.handshake.headers.origin;
       if (origin !== undefined && safeOrigin(origin) !== ctx.relayOrigin) {
         return next(refusal('origin_not_allowed', 'agents connect from the Parley console only'));
       }
-      const agent = await services.agents.byToken(parsed.data.token);
-      if (!agent) return next(refusal('unauthorized', 'unknown or revoked agent token'));
+      const auth = handshakeAuth(socket.handshake.auth);
+      const session = sessionFromCookieHeader(socket.handshake.headers.cookie);
+      let agent: Agent | null;
+      if (session && typeof auth === 'object' && auth !== null && Object.keys(auth).length === 0) {
+        agent = await services.agents.bySession(session);
+        if (!agent) return next(refusal('unauthorized', 'your session has ended: sign in again'));
+      } else {
+        const parsed = agentAuthSchema.safeParse(auth);
+        if (!parsed.success) return next(refusal('unauthorized', describeIssues(parsed.error)));
+        agent = await services.agents.byToken(parsed.data.token);
+        if (!agent) return next(refusal('unauthorized', 'unknown or revoked agent token'));
+      }
       socket.data = { agent };
       next();
     } catch (error) {
@@ -37,16 +54,30 @@ export function setUpAgentNamespace(ctx: RealtimeContext): void {
     }
   });
 
+  services.agents.events.on('signed-out', (agentId) => {
+    agents.in(agentRoom(agentId)).disconnectSockets(true);
+  });
+
   agents.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
     const actor: Actor = { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
     socket.join(agent.siteIds === null ? [ADMINS] : agent.siteIds.map(siteRoom));
     socket.join(agentRoom(agent.id));
-
-    registerTimelineHandlers(ctx, socket, actor, () =>
+    const limit = () =>
       ctx.socketRate.take(socket.id)
         ? null
-        : { code: 'rate_limited', message: `at most ${config.socketRatePerSec} messages a second` },
+        : { code: 'rate_limited' as const, message: `at most ${config.socketRatePerSec} messages a second` };
+    registerTimelineHandlers(ctx, socket, actor, limit);
+    socket.on(
+      'note:send',
+      handler(noteSchema, (payload) => services.actions.note(agent, payload), limit),
+    );
+    socket.on(
+      'presence:set',
+      handler(presenceSchema, async ({ presence }) => {
+        await services.agents.setPresence(agent.id, presence);
+        return { ok: true, presence };
+      }),
     );
     socket.on(
       'typing',

@@ -2,6 +2,8 @@
 // the two namespaces, and fans out what the conversations domain announces after each write.
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { AGENT_NAMESPACE, MAX_PACKET_BYTES, VISITOR_NAMESPACE } from '@parley/protocol';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { Config } from '../config';
 import type { Services } from '../services';
@@ -18,8 +20,23 @@ import {
 } from './context';
 import { setUpVisitorNamespace, visitorOriginAllowed } from './visitor-namespace';
 
-export function attachRealtime(httpServer: HttpServer, services: Services, config: Config): Server {
+/**
+ * Attaches Socket.IO to the HTTP server. With `config.redisUrl`, fan-out between relay nodes goes
+ * through the Redis Streams adapter (which keeps connection-state recovery); without it, one node
+ * uses the in-memory adapter.
+ */
+export async function attachRealtime(
+  httpServer: HttpServer,
+  services: Services,
+  config: Config,
+): Promise<{ io: Server; close(): Promise<void> }> {
+  const redis = config.redisUrl ? createClient({ url: config.redisUrl }) : undefined;
+  if (redis) {
+    redis.on('error', (error: Error) => console.error('parley: redis', error.message));
+    await redis.connect();
+  }
   const io = new Server(httpServer, {
+    ...(redis ? { adapter: createAdapter(redis) } : {}),
     maxHttpBufferSize: MAX_PACKET_BYTES,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     // CORS does not cover WebSockets: the Origin of every handshake is checked here, fail closed.
@@ -65,5 +82,12 @@ export function attachRealtime(httpServer: HttpServer, services: Services, confi
     visitors.to(visitorRoom(route.visitorId)).emit('seen', event);
     ctx.toAgents(route.siteId).emit('seen', event);
   });
-  return io;
+  return {
+    io,
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await redis?.quit();
+    },
+  };
 }

@@ -116,4 +116,4 @@ it('loses and doubles nothing when the relay is SIGKILLed and restarted under lo
     );
   }
   await connection.close();
-});
+}, 180_000);

@@ -139,6 +139,20 @@ describe('conversation flow', () => {
     expect(agent.lastSeq(conversationId)).toBe(3);
   });
 
+  it('replays for an agent following more conversations than one sync may name', async () => {
+    const visitor = track(await ready(visitorClient(env.relay.url, env.site.publicKey)));
+    const agent = track(await ready(agentClient(env.relay.url, env.admin.token)));
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) ids.push((await startConversation(visitor)).id);
+    await agent.follow(...ids);
+    agent.socket.disconnect();
+    const last = ids[ids.length - 1]!;
+    visitor.send(last, 'in conversation 250');
+    await eventually(() => expect(visitor.pending()).toHaveLength(0));
+    agent.socket.connect();
+    await eventually(() => expect(bodies(agent.timeline(last))).toEqual(['in conversation 250']));
+  });
+
   it('keeps a conversation across reconnects with the stored token, and shows it in a second tab', async () => {
     const store = (await import('@parley/client')).memoryStore();
     const tab1 = track(await ready(visitorClient(env.relay.url, env.site.publicKey, { store })));

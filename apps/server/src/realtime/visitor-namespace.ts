@@ -1,14 +1,25 @@
 // The visitor namespace: the widget's handshake (site key, origin, token or verified identity)
 // and the events a visitor may send.
+
+import { failure } from '@parley/protocol';
 import {
+  availabilitySchema,
   describeIssues,
+  offlineMessageSchema,
+  rateSchema,
   startConversationSchema,
   typingSchema,
+  visitorAttributesSchema,
   visitorAuthSchema,
+  visitorContextSchema,
+  visitorEmailSchema,
+  visitorProfileSchema,
 } from '@parley/protocol/schemas';
 import type { Actor } from '../conversations/service';
 import type { Site } from '../sites/service';
 import type { Visitor } from '../visitors/service';
+import { availability } from '../widget/availability';
+import { preChatProblem } from '../widget/pre-chat';
 import {
   handshakeAuth,
   type RealtimeContext,
@@ -17,6 +28,7 @@ import {
   type VisitorSocket,
   visitorRoom,
 } from './context';
+import { registerEmailVisitorHandlers } from './email-visitor';
 import { fireAndForget, handler } from './handler';
 import { registerTimelineHandlers } from './messages';
 
@@ -64,7 +76,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
 
   visitors.on('connection', (socket: VisitorSocket) => {
     const { site, visitor, token } = socket.data;
-    const actor: Actor = {
+    const actor: VisitorActor = {
       kind: 'visitor',
       visitorId: visitor.id,
       siteId: site.id,
@@ -99,13 +111,96 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
         });
       }),
     );
+    registerWidgetHandlers(ctx, socket, actor);
+    registerEmailVisitorHandlers(ctx, socket, actor);
   });
 }
+
+type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
 
 /** Browsers may open visitor sockets from the site's allowed origins or from the widget iframe. */
 export function visitorOriginAllowed(ctx: RealtimeContext, site: Site, origin: string | undefined): boolean {
   return (
     (origin !== undefined && safeOrigin(origin) === ctx.relayOrigin) ||
     ctx.services.sites.isOriginAllowed(site, origin)
+  );
+}
+
+/** The widget's own events: what it reports about the visitor, its forms, and ratings. */
+function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, actor: VisitorActor): void {
+  const { services } = ctx;
+  const { site, visitor } = socket.data;
+  const userAgent = socket.handshake.headers['user-agent']?.slice(0, 500);
+  // Context and attribute updates of one socket apply in the order they were sent, so a quick
+  // "cart emptied" after "cart full" never lands first (handlers otherwise run concurrently).
+  let updates: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(update: () => Promise<T>): Promise<T> => {
+    const next = updates.then(update);
+    updates = next.catch(() => {});
+    return next;
+  };
+  socket.on(
+    'visitor:context',
+    handler(visitorContextSchema, (context) =>
+      inOrder(async () => {
+        await services.visitors.recordContext(visitor.id, {
+          ...context,
+          ...(userAgent ? { userAgent } : {}),
+        });
+        return { ok: true as const };
+      }),
+    ),
+  );
+  socket.on(
+    'visitor:attributes',
+    handler(visitorAttributesSchema, ({ attributes }) =>
+      inOrder(() => services.visitors.setAttributes(visitor.id, attributes)),
+    ),
+  );
+  socket.on(
+    'visitor:profile',
+    handler(visitorProfileSchema, async (profile) => {
+      const problem = preChatProblem(site.widget.preChat, profile);
+      if (problem) return failure('bad_request', problem);
+      await services.visitors.updateProfile(visitor.id, profile);
+      if (profile.name) actor.name = profile.name;
+      return { ok: true };
+    }),
+  );
+  socket.on(
+    'visitor:email',
+    handler(visitorEmailSchema, async ({ email }) => {
+      await services.visitors.updateProfile(visitor.id, { email });
+      return { ok: true };
+    }),
+  );
+  socket.on(
+    'availability',
+    handler(availabilitySchema, async () => ({ ok: true, availability: await availability(ctx, site) })),
+  );
+  socket.on(
+    'offline:submit',
+    handler(
+      offlineMessageSchema,
+      async ({ startKey, clientMsgId, name, email, body }) => {
+        await services.visitors.updateProfile(visitor.id, { name, email });
+        if (name) actor.name = name;
+        const { conversation } = await services.conversations.start(actor, startKey);
+        const written = await services.conversations.send(actor, {
+          conversationId: conversation.id,
+          clientMsgId,
+          body,
+        });
+        return written.ok ? { ok: true, conversation } : written;
+      },
+      () =>
+        ctx.socketRate.take(socket.id)
+          ? null
+          : { code: 'rate_limited', message: 'too many messages, slow down' },
+    ),
+  );
+  socket.on(
+    'conversation:rate',
+    handler(rateSchema, (rating) => services.ratings.rate(actor, rating)),
   );
 }

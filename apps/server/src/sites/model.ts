@@ -8,6 +8,8 @@ const siteSchema = new Schema(
     name: { type: String, required: true, maxlength: 200 },
     allowedOrigins: { type: [String], default: [] },
     identitySecret: { type: String, required: true },
+    /** The widget's SiteSettings, validated by siteSettingsSchema on every write and read. */
+    widgetSettings: { type: Schema.Types.Mixed, default: () => ({}) },
     settings: {
       firstResponseTargetSec: { type: Number, default: 300 },
       assignment: { type: String, enum: ['manual', 'balanced'], default: 'manual' },

@@ -1,5 +1,8 @@
 // Sites: lookup by public key (cached briefly, it runs on every handshake) and creation.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Result, SiteSettings } from '@parley/protocol';
+import { failure } from '@parley/protocol';
+import { describeIssues, siteSettingsSchema } from '@parley/protocol/schemas';
 import type { Connection } from 'mongoose';
 import { type SiteDoc, siteModel } from './model';
 
@@ -11,6 +14,14 @@ export interface Site {
   name: string;
   allowedOrigins: string[];
   identitySecret: string;
+  /** How the widget looks and behaves on this site. */
+  widget: SiteSettings;
+}
+
+/** Stored settings with defaults filled in; a stored value that no longer parses falls back to defaults. */
+function widgetSettings(stored: unknown): SiteSettings {
+  const parsed = siteSettingsSchema.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : siteSettingsSchema.parse({});
 }
 
 function toSite(doc: SiteDoc): Site {
@@ -20,6 +31,7 @@ function toSite(doc: SiteDoc): Site {
     name: doc.name,
     allowedOrigins: doc.allowedOrigins,
     identitySecret: doc.identitySecret,
+    widget: widgetSettings(doc.widgetSettings),
   };
 }
 
@@ -59,6 +71,28 @@ export class SiteService {
     const site = doc ? toSite(doc) : null;
     this.cache.set(publicKey, { site, at: Date.now() });
     return site;
+  }
+
+  /**
+   * Replaces a site's widget settings after validating them; answers the site as stored.
+   * @example await sites.updateSettings(site.id, { ...site.widget, theme: { ...site.widget.theme, color: '#0a7d3b' } })
+   */
+  async updateSettings(siteId: string, settings: unknown): Promise<Result<{ site: Site }>> {
+    const parsed = siteSettingsSchema.safeParse(settings);
+    if (!parsed.success) return failure('bad_request', describeIssues(parsed.error));
+    const doc = await this.model
+      .findByIdAndUpdate(siteId, { $set: { widgetSettings: parsed.data } }, { returnDocument: 'after' })
+      .lean<SiteDoc>();
+    if (!doc) return failure('not_found', 'no such site');
+    const site = toSite(doc);
+    this.cache.set(site.publicKey, { site, at: Date.now() });
+    return { ok: true, site };
+  }
+
+  /** A site by id, for domains that act on a conversation's site (email subjects, links). */
+  async byId(siteId: string): Promise<Site | null> {
+    const doc = await this.model.findById(siteId).lean<SiteDoc>();
+    return doc ? toSite(doc) : null;
   }
 
   async count(): Promise<number> {

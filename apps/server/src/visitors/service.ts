@@ -1,7 +1,31 @@
 // Visitors: minting and checking bearer tokens, and finding signed-in users by their user id.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
+import type { Result, VisitorAttributes, VisitorContextPayload } from '@parley/protocol';
+import { failure } from '@parley/protocol';
+import { type Connection, Types, trusted } from 'mongoose';
 import { type VisitorDoc, visitorModel } from './model';
+
+/** How many pages of a visitor's trail are kept. */
+const MAX_PAGE_TRAIL = 50;
+/** How many attributes one visitor may carry in all. */
+const MAX_STORED_ATTRIBUTES = 100;
+
+/** A visitor with everything the widget reported: where they are, where they have been, what the site said. */
+export interface VisitorDetails extends Visitor {
+  context: {
+    url: string | null;
+    title: string | null;
+    referrer: string | null;
+    language: string | null;
+    timeZone: string | null;
+    userAgent: string | null;
+    screen: { width: number; height: number } | null;
+  };
+  pages: { url: string; title: string; at: string }[];
+  attributes: VisitorAttributes;
+  fields: Record<string, string>;
+  consentAt: string | null;
+}
 
 export interface Visitor {
   id: string;
@@ -9,6 +33,8 @@ export interface Visitor {
   userId: string | null;
   name: string | null;
   email: string | null;
+  /** Mail to `email` bounced. */
+  emailFailing: boolean;
 }
 
 function toVisitor(doc: VisitorDoc): Visitor {
@@ -18,6 +44,7 @@ function toVisitor(doc: VisitorDoc): Visitor {
     userId: doc.userId ?? null,
     name: doc.name ?? null,
     email: doc.email ?? null,
+    emailFailing: doc.emailFailing ?? false,
   };
 }
 
@@ -41,14 +68,35 @@ export class VisitorService {
 
   /** The visitor a token belongs to, only if it belongs to this site. */
   async byToken(siteId: string, token: string): Promise<Visitor | null> {
-    const doc = await this.model
-      .findOneAndUpdate(
-        { tokenHash: hashToken(token), siteId },
-        { $set: { lastSeenAt: new Date() } },
-        { new: true },
-      )
-      .lean<VisitorDoc>();
+    const hash = hashToken(token);
+    const seen = { $set: { lastSeenAt: new Date() } };
+    const doc =
+      (await this.model
+        .findOneAndUpdate({ tokenHash: hash, siteId }, seen, { new: true })
+        .lean<VisitorDoc>()) ??
+      (await this.model
+        .findOneAndUpdate({ deviceTokenHashes: hash, siteId }, seen, { new: true })
+        .lean<VisitorDoc>());
     return doc ? toVisitor(doc) : null;
+  }
+
+  /**
+   * A token for another browser of this visitor, in exchange for a "continue in the browser" link
+   * (named by its hash). Each link works once, atomically; null when it was used already. The
+   * visitor's first browser keeps its own token.
+   */
+  async addDevice(visitorId: string, linkHash: string): Promise<string | null> {
+    const token = randomBytes(24).toString('base64url');
+    const updated = await this.model.updateOne(
+      { _id: visitorId, usedLinkHashes: trusted({ $ne: linkHash }) },
+      {
+        $push: {
+          deviceTokenHashes: { $each: [hashToken(token)], $slice: -20 },
+          usedLinkHashes: { $each: [linkHash], $slice: -200 },
+        },
+      },
+    );
+    return updated.modifiedCount === 1 ? token : null;
   }
 
   /** The visitor record of a verified shop user, created on first sight. */
@@ -72,5 +120,122 @@ export class VisitorService {
         if ((error as { code?: number }).code !== 11000 || attempt > 2) throw error;
       }
     }
+  }
+
+  async byId(visitorId: string): Promise<Visitor | null> {
+    const doc = await this.model.findById(visitorId).lean<VisitorDoc>();
+    return doc ? toVisitor(doc) : null;
+  }
+
+  /** Records the email a visitor gave (validated by the caller); a new address is not failing. */
+  async setEmail(visitorId: string, email: string): Promise<void> {
+    await this.model.updateOne({ _id: visitorId }, { $set: { email, emailFailing: false } });
+  }
+
+  /** Marks the visitor's address as failing after a bounce, unless they gave another one since. */
+  async markEmailFailing(visitorId: string, email: string): Promise<void> {
+    await this.model.updateOne({ _id: visitorId, email }, { $set: { emailFailing: true } });
+  }
+  /**
+   * Records where the visitor is now (the widget sends this on load and on every page change)
+   * and adds the page to their trail.
+   * @example await visitors.recordContext(id, { url: 'https://shop.example/cart', title: 'Cart' })
+   */
+  async recordContext(
+    visitorId: string,
+    context: VisitorContextPayload & { userAgent?: string },
+  ): Promise<void> {
+    const at = new Date();
+    await this.model.updateOne(
+      { _id: visitorId },
+      {
+        $set: { context, lastSeenAt: at },
+        $push: {
+          pages: { $each: [{ url: context.url, title: context.title ?? '', at }], $slice: -MAX_PAGE_TRAIL },
+        },
+      },
+    );
+  }
+
+  /**
+   * Merges attributes the site passed (null removes one). Refused, changing nothing, when the
+   * visitor would end up with more than MAX_STORED_ATTRIBUTES.
+   */
+  async setAttributes(visitorId: string, attributes: VisitorAttributes): Promise<Result> {
+    const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value === null) unset[`attributes.${key}`] = '';
+      else set[`attributes.${key}`] = value;
+    }
+    const added = Object.keys(set).length;
+    // The driver's collection: mongoose's sanitizeFilter refuses $expr, and this filter is built
+    // here from validated keys, never taken from the wire.
+    const result = await this.model.collection.updateOne(
+      {
+        _id: new Types.ObjectId(visitorId),
+        $expr: {
+          $lte: [
+            { $size: { $objectToArray: { $ifNull: ['$attributes', {}] } } },
+            MAX_STORED_ATTRIBUTES - added,
+          ],
+        },
+      },
+      { ...(added ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+    );
+    if (result.matchedCount === 0) {
+      return failure('too_large', `a visitor keeps at most ${MAX_STORED_ATTRIBUTES} attributes`);
+    }
+    return { ok: true };
+  }
+
+  /** Stores what the visitor typed into the pre-chat or offline form. Never identity: just a profile. */
+  async updateProfile(
+    visitorId: string,
+    profile: {
+      name?: string | undefined;
+      email?: string | undefined;
+      fields?: Record<string, string> | undefined;
+      consent?: boolean | undefined;
+    },
+  ): Promise<void> {
+    const set: Record<string, unknown> = {};
+    if (profile.name) set.name = profile.name;
+    if (profile.email) {
+      set.email = profile.email;
+      set.emailFailing = false;
+    }
+    for (const [key, value] of Object.entries(profile.fields ?? {})) set[`fields.${key}`] = value;
+    if (profile.consent) set.consentAt = new Date();
+    if (Object.keys(set).length > 0) await this.model.updateOne({ _id: visitorId }, { $set: set });
+  }
+
+  /** Everything the widget reported about a visitor, for the console's visitor panel. */
+  async details(visitorId: string): Promise<VisitorDetails | null> {
+    const doc = await this.model.findById(visitorId).lean<VisitorDoc>();
+    if (!doc) return null;
+    const context = doc.context ?? {};
+    return {
+      ...toVisitor(doc),
+      context: {
+        url: context.url ?? null,
+        title: context.title ?? null,
+        referrer: context.referrer ?? null,
+        language: context.language ?? null,
+        timeZone: context.timeZone ?? null,
+        userAgent: context.userAgent ?? null,
+        screen: context.screen?.width
+          ? { width: context.screen.width, height: context.screen.height ?? 0 }
+          : null,
+      },
+      pages: (doc.pages ?? []).map((page) => ({
+        url: page.url ?? '',
+        title: page.title ?? '',
+        at: (page.at ?? new Date(0)).toISOString(),
+      })),
+      attributes: (doc.attributes ?? {}) as VisitorAttributes,
+      fields: (doc.fields ?? {}) as Record<string, string>,
+      consentAt: doc.consentAt ? doc.consentAt.toISOString() : null,
+    };
   }
 }

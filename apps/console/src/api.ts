@@ -1,0 +1,123 @@
+// The relay's HTTP API as the console calls it: same origin, the session cookie rides along,
+// and every failure arrives as an ApiError with the protocol's code and a readable message.
+import type {
+  AgentProfile,
+  CannedResponse,
+  ConversationAction,
+  ConversationDetails,
+  InboxCounts,
+  InboxItem,
+  InboxQuery,
+  Presence,
+  SiteAdminUpdate,
+  SiteAdminView,
+  Team,
+} from '@parley/protocol';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One JSON request to the relay with the session cookie; a failure throws ApiError.
+ * @example const { items } = await call<{ items: InboxItem[] }>('GET', '/api/inbox?view=mine')
+ */
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError('unavailable', 'Parley cannot be reached: check your connection', 0);
+  }
+  const data = (await response.json().catch(() => ({}))) as { ok?: boolean; code?: string; message?: string };
+  if (!response.ok || data.ok === false) {
+    throw new ApiError(
+      data.code ?? 'internal',
+      data.message ?? `request failed (${response.status})`,
+      response.status,
+    );
+  }
+  return data as T;
+}
+
+export interface SiteSummary {
+  id: string;
+  name: string;
+  firstResponseTargetSec: number;
+}
+
+export interface Me {
+  agent: AgentProfile;
+  sites: SiteSummary[];
+}
+
+function queryString(query: Partial<InboxQuery> & { format?: string }): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  return params.toString();
+}
+
+export const api = {
+  me: () => call<Me>('GET', '/api/auth/me'),
+  login: (email: string, password: string) =>
+    call<{ agent: AgentProfile }>('POST', '/api/auth/login', { email, password }),
+  acceptInvite: (token: string, password: string) =>
+    call<{ agent: AgentProfile }>('POST', '/api/auth/invite', { token, password }),
+  logout: () => call<object>('POST', '/api/auth/logout'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    call<object>('POST', '/api/auth/password', { currentPassword, newPassword }),
+  setPresence: (presence: Presence) => call<{ agent: AgentProfile }>('PUT', '/api/me/presence', { presence }),
+
+  inbox: (query: InboxQuery) => call<{ items: InboxItem[] }>('GET', `/api/inbox?${queryString(query)}`),
+  counts: () => call<{ counts: InboxCounts }>('GET', '/api/inbox/counts'),
+  conversation: (id: string) => call<ConversationDetails>('GET', `/api/conversations/${id}`),
+  act: (id: string, action: ConversationAction) =>
+    call<{ conversation: ConversationDetails['conversation'] }>(
+      'POST',
+      `/api/conversations/${id}/actions`,
+      action,
+    ),
+  exportUrl: (id: string, format: 'json' | 'csv') => `/api/conversations/${id}/export?format=${format}`,
+  exportSetUrl: (query: InboxQuery, format: 'json' | 'csv') =>
+    `/api/export?${queryString({ ...query, format })}`,
+
+  agents: () => call<{ agents: AgentProfile[] }>('GET', '/api/agents'),
+  invite: (input: {
+    email: string;
+    name: string;
+    role: 'admin' | 'agent';
+    siteIds: string[];
+    teamIds: string[];
+  }) => call<{ agent: AgentProfile; inviteUrl: string }>('POST', '/api/agents', input),
+  updateAgent: (
+    id: string,
+    changes: Partial<Pick<AgentProfile, 'name' | 'role' | 'teamIds' | 'active'>> & { siteIds?: string[] },
+  ) => call<{ agent: AgentProfile }>('PATCH', `/api/agents/${id}`, changes),
+  teams: () => call<{ teams: Team[] }>('GET', '/api/teams'),
+  createTeam: (name: string) => call<{ team: Team }>('POST', '/api/teams', { name }),
+  deleteTeam: (id: string) => call<object>('DELETE', `/api/teams/${id}`),
+
+  canned: () => call<{ canned: CannedResponse[] }>('GET', '/api/canned'),
+  createCanned: (input: { shortcut: string; body: string; shared: boolean }) =>
+    call<{ canned: CannedResponse }>('POST', '/api/canned', input),
+  deleteCanned: (id: string) => call<object>('DELETE', `/api/canned/${id}`),
+
+  sites: () => call<{ sites: SiteAdminView[] }>('GET', '/api/sites'),
+  createSite: (input: { name: string; allowedOrigins: string[] }) =>
+    call<{ site: SiteAdminView; identitySecret: string }>('POST', '/api/sites', input),
+  updateSite: (id: string, changes: SiteAdminUpdate) =>
+    call<{ site: SiteAdminView }>('PATCH', `/api/sites/${id}`, changes),
+  rotateSecret: (id: string) => call<{ identitySecret: string }>('POST', `/api/sites/${id}/identity-secret`),
+};

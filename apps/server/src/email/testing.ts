@@ -1,0 +1,64 @@
+// Test helpers for the email channel: a visitor's mail client talking SMTP to the relay's
+// built-in server, and a separate mail catcher standing in for an outside SMTP_URL.
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { createTransport, type SendMailOptions } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+
+/** Sends one email over SMTP to the relay's inbound server, as a visitor's mail client would. */
+export async function sendOverSmtp(port: number, mail: SendMailOptions): Promise<void> {
+  const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  try {
+    await transport.sendMail(mail);
+  } finally {
+    transport.close();
+  }
+}
+
+export interface CaughtMail {
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+/** An SMTP server on a free port that keeps everything it is sent: the outside world's mail server. */
+export async function startCatcher(): Promise<{ url: string; mail: CaughtMail[]; close(): Promise<void> }> {
+  const mail: CaughtMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', async () => {
+        const raw = Buffer.concat(chunks);
+        mail.push({
+          envelope: {
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+          },
+          raw,
+          parsed: await simpleParser(raw),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mail,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The header as a plain string, or '' when absent. */
+export function header(mail: ParsedMail, name: string): string {
+  const value = mail.headers.get(name.toLowerCase());
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.join(' ');
+  return 'text' in value ? String(value.text) : JSON.stringify(value);
+}

@@ -1,0 +1,290 @@
+import type { ParsedMail } from 'mailparser';
+import { ObjectId } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { createTransport } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent } from '../agents/service';
+import { ConversationService } from '../conversations/service';
+import { connectDatabase } from '../db/connect';
+import { testDatabase } from '../testing';
+import { mailerOver } from './mailer';
+import { MeetingService } from './service';
+import { type Mailbox, startMailbox, to } from './test-mailbox';
+import { MeetingWorker } from './workers';
+
+const HOUR = 3_600_000;
+const database = testDatabase();
+let mailbox: Mailbox;
+/** The clock every service instance in this file reads. */
+let now = new Date('2026-06-01T06:00:00Z');
+
+const agent: Agent = {
+  id: new ObjectId().toHexString(),
+  email: 'host@shop.test',
+  name: 'Hana Host',
+  role: 'admin',
+  siteIds: null,
+  teamIds: [],
+};
+
+/** One relay's worth of meeting machinery over the shared database: what a restart replaces. */
+async function boot() {
+  const connection: Connection = await connectDatabase(database.uri, database.dbName);
+  const conversations = new ConversationService(connection, 2);
+  const meetings = new MeetingService(connection, conversations, {
+    mailer: mailerOver((mail) => createTransport(mailbox.url).sendMail(mail), 'parley@shop.test'),
+    publicUrl: 'http://relay.test',
+    reminderMinutes: [24 * 60, 60],
+    roomPattern: 'https://video.test/{room}',
+    clock: () => now,
+  });
+  await conversations.syncIndexes();
+  await meetings.syncIndexes();
+  const worker = new MeetingWorker(meetings, 3_600_000).start();
+  return {
+    conversations,
+    meetings,
+    worker,
+    async stop() {
+      await worker.close();
+      await connection.close();
+    },
+  };
+}
+
+const isReminder = (m: { subject?: string | undefined }) => m.subject?.startsWith('Reminder:') ?? false;
+/** Reminders that went to one address. */
+const remindersTo = (address: string) => mailbox.mail.filter(isReminder).filter(to(address));
+const reminderTo = (address: string) => (m: ParsedMail) => isReminder(m) && to(address)(m);
+
+beforeAll(async () => {
+  mailbox = await startMailbox();
+});
+afterAll(async () => {
+  await mailbox.close();
+});
+
+async function bookMeeting(
+  node: Awaited<ReturnType<typeof boot>>,
+  email: string,
+  daysAhead: number,
+  host: Agent = agent,
+) {
+  await node.meetings.saveSchedule(host, {
+    timeZone: 'Europe/Warsaw',
+    weekly: ([0, 1, 2, 3, 4, 5, 6] as const).map((day) => ({ day, start: '09:00', end: '17:00' })),
+    exceptions: [],
+    lengths: [30],
+  });
+  const { conversation } = await node.conversations.start(
+    { visitorId: new ObjectId().toHexString(), siteId: new ObjectId().toHexString() },
+    new ObjectId().toHexString(),
+  );
+  const offered = await node.meetings.offer(host, {
+    conversationId: conversation.id,
+    lengthMinutes: 30,
+    agenda: 'Plan',
+  });
+  if (!offered.ok) throw new Error(offered.message);
+  const slots = await node.meetings.slotsForLink(offered.meeting.id, offered.links.book!, 'UTC');
+  if (!slots.ok) throw new Error(slots.message);
+  const start = slots.slots.find(
+    (s) => new Date(s.start).getTime() > now.getTime() + daysAhead * 24 * HOUR,
+  )!.start;
+  const booked = await node.meetings.book(offered.meeting.id, {
+    token: offered.links.book!,
+    start,
+    timeZone: 'America/New_York',
+    attendee: { name: 'Vera', email },
+  });
+  if (!booked.ok) throw new Error(booked.message);
+  return booked;
+}
+
+describe('meeting reminders', () => {
+  it('sends the 24-hour and the 1-hour reminder once each, at their times, across restarts', async () => {
+    let node = await boot();
+    const email = 'vera@example.com';
+    const booked = await bookMeeting(node, email, 2);
+    const start = new Date(booked.meeting.start!).getTime();
+    await mailbox.waitFor(1, to(email));
+
+    // A minute before the 24-hour mark: nothing is due.
+    now = new Date(start - 24 * HOUR - 60_000);
+    expect(await node.worker.tick()).toBe(0);
+
+    now = new Date(start - 24 * HOUR + 60_000);
+    expect(await node.worker.tick()).toBe(1);
+    const [first] = await mailbox.waitFor(1, (m) => reminderTo(email)(m));
+    expect(first!.subject).toBe('Reminder: Call with Hana Host in 24 hours');
+    expect(first!.text).toContain('(America/New_York)');
+    expect(first!.text).toMatch(
+      /Need another time\? http:\/\/relay\.test\/meetings\/[0-9a-f]{24}\/reschedule\?t=/,
+    );
+    await mailbox.waitFor(1, (m) => reminderTo(agent.email)(m));
+    expect(await node.worker.tick()).toBe(0);
+
+    // Restart: a new connection, service and worker over the same database, same moment.
+    await node.stop();
+    node = await boot();
+    expect(await node.worker.tick()).toBe(0);
+
+    // Two nodes ticking together at the 1-hour mark: one of them sends it.
+    now = new Date(start - HOUR + 30_000);
+    const other = await boot();
+    const sent = await Promise.all([node.worker.tick(), other.worker.tick()]);
+    expect(sent[0]! + sent[1]!).toBe(1);
+    await mailbox.waitFor(2, (m) => reminderTo(email)(m));
+    await other.stop();
+    await node.stop();
+    node = await boot();
+    now = new Date(start - 60_000);
+    expect(await node.worker.tick()).toBe(0);
+
+    expect(remindersTo(agent.email)).toHaveLength(2);
+    const subjects = remindersTo(email).map((m) => m.subject);
+    expect(subjects).toEqual([
+      'Reminder: Call with Hana Host in 24 hours',
+      'Reminder: Call with Hana Host in 1 hour',
+    ]);
+    await node.stop();
+  });
+
+  it('retries a reminder whose sender died mid-send once its lease ends, and skips one due after the start', async () => {
+    const node = await boot();
+    const email = 'lease@example.com';
+    const booked = await bookMeeting(node, email, 3);
+    const start = new Date(booked.meeting.start!).getTime();
+    const connection = await connectDatabase(database.uri, database.dbName);
+    const meetings = connection.collection('meetings');
+    // A worker claimed the 24-hour reminder and died before sending it.
+    now = new Date(start - 24 * HOUR + 60_000);
+    await meetings.updateOne(
+      { _id: new ObjectId(booked.meeting.id), 'reminders.minutesBefore': 24 * 60 },
+      {
+        $set: {
+          'reminders.$.state': 'sending',
+          'reminders.$.claimedAt': now,
+          'reminders.$.claimToken': 'dead',
+        },
+      },
+    );
+    expect(await node.worker.tick()).toBe(0);
+    now = new Date(now.getTime() + 6 * 60_000);
+    expect(await node.worker.tick()).toBe(1);
+    await mailbox.waitFor(1, (m) => reminderTo(email)(m));
+
+    // The relay was down through the 1-hour mark and came back after the start: too late to remind.
+    now = new Date(start + 5 * 60_000);
+    expect(await node.worker.tick()).toBe(0);
+    const doc = await meetings.findOne({ _id: new ObjectId(booked.meeting.id) });
+    expect(
+      doc!.reminders.map((r: { minutesBefore: number; state: string }) => [r.minutesBefore, r.state]),
+    ).toEqual([
+      [24 * 60, 'sent'],
+      [60, 'skipped'],
+    ]);
+    expect(remindersTo(email)).toHaveLength(1);
+    await connection.close();
+    await node.stop();
+  });
+
+  it('plans reminders anew when a meeting moves, and none that are already past', async () => {
+    now = new Date('2026-07-01T06:00:00Z');
+    const node = await boot();
+    const booked = await bookMeeting(node, 'move@example.com', 0);
+    const start = new Date(booked.meeting.start!).getTime();
+    // Booked for today: the 24-hour reminder is already past and is never sent.
+    const connection = await connectDatabase(database.uri, database.dbName);
+    const read = async () =>
+      (await connection
+        .collection('meetings')
+        .findOne({ _id: new ObjectId(booked.meeting.id) }))!.reminders.map(
+        (r: { minutesBefore: number; state: string; dueAt: Date }) => [
+          r.minutesBefore,
+          r.state,
+          r.dueAt.getTime(),
+        ],
+      );
+    expect(await read()).toEqual([
+      [24 * 60, 'skipped', start - 24 * HOUR],
+      [60, 'pending', start - HOUR],
+    ]);
+    const slots = await node.meetings.slotsForAgent(agent, booked.meeting.id, 'UTC');
+    if (!slots.ok) throw new Error(slots.message);
+    const later = slots.slots.find((s) => new Date(s.start).getTime() > start + 3 * 24 * HOUR)!.start;
+    const moved = await node.meetings.reschedule({ kind: 'agent', agent }, booked.meeting.id, {
+      start: later,
+    });
+    expect(moved.ok).toBe(true);
+    const newStart = new Date(later).getTime();
+    expect(await read()).toEqual([
+      [24 * 60, 'pending', newStart - 24 * HOUR],
+      [60, 'pending', newStart - HOUR],
+    ]);
+    await connection.close();
+    await node.stop();
+  });
+
+  it('settles claims on time left by a booking that stopped half-way', async () => {
+    now = new Date('2026-08-03T06:00:00Z');
+    const node = await boot();
+    const host: Agent = { ...agent, id: new ObjectId().toHexString(), email: 'other-host@shop.test' };
+    const booked = await bookMeeting(node, 'half@example.com', 1, host);
+    const connection = await connectDatabase(database.uri, database.dbName);
+    const schedules = connection.collection('meetingschedules');
+    const agentId = new ObjectId(host.id);
+    const start = new Date(booked.meeting.start!);
+    // A relay died after claiming an hour for an offer it never booked, and another died after
+    // booking but before confirming its claim.
+    const orphan = {
+      claimId: new ObjectId(),
+      meetingId: new ObjectId(),
+      start: new Date(start.getTime() + 2 * HOUR),
+    };
+    await schedules.updateOne(
+      { agentId },
+      {
+        $push: {
+          busy: {
+            ...orphan,
+            until: new Date(orphan.start.getTime() + HOUR),
+            claimedAt: now,
+            confirmed: false,
+          },
+        } as never,
+      },
+    );
+    await schedules.updateOne(
+      { agentId, 'busy.meetingId': new ObjectId(booked.meeting.id) },
+      { $set: { 'busy.$.confirmed': false } },
+    );
+    const slotsNow = async () => {
+      const offered = await node.meetings.offer(host, {
+        conversationId: booked.meeting.conversationId,
+        lengthMinutes: 30,
+        agenda: 'Next',
+      });
+      if (!offered.ok) throw new Error(offered.message);
+      const free = await node.meetings.slotsForLink(offered.meeting.id, offered.links.book!, 'UTC');
+      return free.ok ? free.slots.map((s) => s.start) : [];
+    };
+    expect(await slotsNow()).not.toContain(orphan.start.toISOString());
+
+    // Within the settling time nothing moves; after it, the orphan is released and the booking kept.
+    now = new Date(now.getTime() + 60_000);
+    await node.worker.tick();
+    expect((await schedules.findOne({ agentId }))!.busy).toHaveLength(2);
+    now = new Date(now.getTime() + 3 * 60_000);
+    await node.worker.tick();
+    const busy = (await schedules.findOne({ agentId }))!.busy as {
+      meetingId: ObjectId;
+      confirmed: boolean;
+    }[];
+    expect(busy.map((b) => [b.meetingId.toHexString(), b.confirmed])).toEqual([[booked.meeting.id, true]]);
+    expect(await slotsNow()).toContain(orphan.start.toISOString());
+    expect(await slotsNow()).not.toContain(start.toISOString());
+    await connection.close();
+    await node.stop();
+  });
+});

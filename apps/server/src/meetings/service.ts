@@ -1,0 +1,994 @@
+// Meetings: schedules and site rules, offers made from a conversation, atomic booking, invites,
+// reschedules and cancellations (by agents or through signed links), reminders and outcomes.
+// Every step is also an event on the conversation's timeline.
+import { randomBytes } from 'node:crypto';
+import { TZDate } from '@date-fns/tz';
+import type {
+  AgentSchedule,
+  BookMeetingPayload,
+  Failure,
+  Meeting,
+  MeetingEventName,
+  MeetingLinks,
+  OfferMeetingPayload,
+  RecordOutcomePayload,
+  Result,
+  ScheduleInput,
+  SiteMeetingSettings,
+  SiteMeetingSettingsInput,
+  Slot,
+} from '@parley/protocol';
+import { failure } from '@parley/protocol';
+import { addDays } from 'date-fns';
+import { type Collection, ObjectId } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { type Agent, canSeeSite } from '../agents/service';
+import type { Actor, ConversationService } from '../conversations/service';
+import { type AgendaDraft, draftAgenda } from './agenda';
+import {
+  cancelMail,
+  inviteMail,
+  type MailMeeting,
+  type ManageLinks,
+  reminderMail,
+  summaryMail,
+  summaryText,
+} from './emails';
+import { invite } from './invites';
+import { type LinkAction, newLinkKey, signLink, verifyLink } from './links';
+import type { Mailer, MeetingMail } from './mailer';
+import {
+  type MeetingDoc,
+  meetingModel,
+  type ReminderEntry,
+  type ScheduleDoc,
+  type SettingsDoc,
+  scheduleModel,
+  settingsModel,
+} from './model';
+import { presentSlot, type SlotRules, type TeamSlot, teamSlots } from './slots';
+
+const MINUTE = 60_000;
+/** A reminder claimed this long ago without being marked sent is taken to have failed mid-send. */
+const REMINDER_LEASE_MS = 5 * MINUTE;
+/** A claim on an agent's time not confirmed by its meeting within this long is checked and settled. */
+const CLAIM_SETTLE_MS = 2 * MINUTE;
+/** Busy entries are kept this long after they end, then pruned. */
+const BUSY_RETENTION_MS = 24 * 60 * MINUTE;
+
+export interface MeetingServiceOptions {
+  mailer: Mailer;
+  /** Base URL of the signed links in emails and the widget. */
+  publicUrl: string;
+  /** Reminder times of sites that have not set their own, in minutes before the start. */
+  reminderMinutes: number[];
+  /** Video room URL pattern of sites that have not set a link; `{room}` becomes a random room name. */
+  roomPattern: string;
+  /** The time, injectable for tests. */
+  clock?: () => Date;
+}
+
+/** Who is acting on a meeting: an agent in the console, or whoever holds a signed link. */
+export type MeetingActor = { kind: 'agent'; agent: Agent } | { kind: 'link'; token: string };
+
+/** A refusal that comes with the slots still free, so the visitor can pick again at once. */
+export type BookingFailure = Failure & { slots?: Slot[] };
+
+export type MeetingResult = Result<{ meeting: Meeting; links: MeetingLinks }> | BookingFailure;
+
+function agentActor(agent: Agent): Actor {
+  return { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
+}
+
+function toSchedule(doc: ScheduleDoc): AgentSchedule {
+  return {
+    agentId: doc.agentId.toHexString(),
+    timeZone: doc.timeZone,
+    weekly: doc.weekly.map((w) => ({ day: w.day, start: w.start, end: w.end })),
+    exceptions: doc.exceptions.map((e) => ({
+      date: e.date,
+      hours: e.hours.map((h) => ({ start: h.start, end: h.end })),
+    })),
+    lengths: [...doc.lengths],
+  };
+}
+
+function toMeeting(doc: MeetingDoc): Meeting {
+  return {
+    id: doc._id.toHexString(),
+    siteId: doc.siteId.toHexString(),
+    conversationId: doc.conversationId.toHexString(),
+    status: doc.status,
+    title: doc.title,
+    agenda: doc.agenda,
+    lengthMinutes: doc.lengthMinutes,
+    agentIds: doc.agentIds.map((id) => id.toHexString()),
+    agentId: doc.agentId?.toHexString() ?? null,
+    start: doc.start?.toISOString() ?? null,
+    end: doc.end?.toISOString() ?? null,
+    attendee: doc.attendee,
+    timeZone: doc.timeZone,
+    link: doc.link,
+    sequence: doc.sequence,
+    outcome: doc.outcome
+      ? {
+          notes: doc.outcome.notes,
+          decisions: doc.outcome.decisions,
+          actionItems: doc.outcome.actionItems,
+          recordedAt: doc.outcome.recordedAt.toISOString(),
+          recordedBy: doc.outcome.recordedBy.toHexString(),
+        }
+      : null,
+    offerExpiresAt: doc.offerExpiresAt.toISOString(),
+    createdAt: doc.createdAt.toISOString(),
+  };
+}
+
+export class MeetingService {
+  private readonly schedules: Collection<ScheduleDoc>;
+  private readonly settingsCollection: Collection<SettingsDoc>;
+  private readonly meetings: Collection<MeetingDoc>;
+  private readonly clock: () => Date;
+  private readonly uidDomain: string;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly conversations: ConversationService,
+    private readonly options: MeetingServiceOptions,
+  ) {
+    // Native collections: the atomic claims below use operators that mongoose's sanitizeFilter
+    // would neutralise, and nothing from the wire reaches these filters unparsed.
+    this.schedules = scheduleModel(connection).collection as unknown as Collection<ScheduleDoc>;
+    this.settingsCollection = settingsModel(connection).collection as unknown as Collection<SettingsDoc>;
+    this.meetings = meetingModel(connection).collection as unknown as Collection<MeetingDoc>;
+    this.clock = options.clock ?? (() => new Date());
+    this.uidDomain = new URL(options.publicUrl).hostname || 'parley';
+  }
+
+  // Schedules and site rules
+
+  async schedule(agentId: string): Promise<AgentSchedule | null> {
+    const doc = await this.schedules.findOne({ agentId: new ObjectId(agentId) });
+    return doc ? toSchedule(doc) : null;
+  }
+
+  /** Saves an agent's working hours, exceptions and lengths; bookings already made are kept. */
+  async saveSchedule(
+    agent: Pick<Agent, 'id' | 'name' | 'email'>,
+    input: ScheduleInput,
+  ): Promise<AgentSchedule> {
+    const now = this.clock();
+    const doc = await this.schedules.findOneAndUpdate(
+      { agentId: new ObjectId(agent.id) },
+      {
+        $set: { ...input, agentName: agent.name, agentEmail: agent.email, updatedAt: now },
+        $setOnInsert: { busy: [], createdAt: now },
+      },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return toSchedule(doc!);
+  }
+
+  /** A site's booking rules; the defaults until the site sets its own. */
+  async settings(siteId: string): Promise<SiteMeetingSettings> {
+    const doc = await this.settingsCollection.findOne({ siteId: new ObjectId(siteId) });
+    if (!doc) {
+      return {
+        siteId,
+        minNoticeMinutes: 120,
+        horizonDays: 30,
+        bufferMinutes: 10,
+        slotStepMinutes: 30,
+        reminderMinutes: [...this.options.reminderMinutes],
+        link: { kind: 'video', pattern: this.options.roomPattern },
+      };
+    }
+    const link =
+      doc.link?.kind === 'fixed'
+        ? { kind: 'fixed' as const, url: doc.link.url ?? '' }
+        : doc.link?.kind === 'phone'
+          ? { kind: 'phone' as const, number: doc.link.number ?? '' }
+          : { kind: 'video' as const, pattern: doc.link?.pattern ?? this.options.roomPattern };
+    return {
+      siteId,
+      minNoticeMinutes: doc.minNoticeMinutes,
+      horizonDays: doc.horizonDays,
+      bufferMinutes: doc.bufferMinutes,
+      slotStepMinutes: doc.slotStepMinutes,
+      reminderMinutes: [...doc.reminderMinutes],
+      link,
+    };
+  }
+
+  async saveSettings(siteId: string, input: SiteMeetingSettingsInput): Promise<SiteMeetingSettings> {
+    const now = this.clock();
+    await this.settingsCollection.updateOne(
+      { siteId: new ObjectId(siteId) },
+      { $set: { ...input, updatedAt: now }, $setOnInsert: { createdAt: now } },
+      { upsert: true },
+    );
+    return this.settings(siteId);
+  }
+
+  // Offers
+
+  /** The agenda an offer starts from: the visitor's last question and the topics so far. */
+  async draftAgenda(agent: Agent, conversationId: string): Promise<Result<AgendaDraft>> {
+    const conversation = await this.conversations.get(agentActor(agent), conversationId);
+    if (!conversation) return failure('not_found', 'no such conversation');
+    const timeline = await this.conversations.timeline(conversationId);
+    return { ok: true, ...draftAgenda(timeline, conversation.tags) };
+  }
+
+  /**
+   * Offers a meeting in a conversation: an event on its timeline carrying the signed booking link
+   * the widget's slot picker (or the email) uses.
+   * @example meetings.offer(agent, { conversationId, lengthMinutes: 30, agenda: 'Setup review' })
+   */
+  async offer(
+    agent: Agent,
+    input: OfferMeetingPayload,
+  ): Promise<Result<{ meeting: Meeting; links: MeetingLinks }>> {
+    const conversation = await this.conversations.get(agentActor(agent), input.conversationId);
+    if (!conversation) return failure('not_found', 'no such conversation');
+    const agentIds = [...new Set(input.agentIds ?? [agent.id])];
+    const schedules = await this.schedules
+      .find({ agentId: { $in: agentIds.map((id) => new ObjectId(id)) } })
+      .toArray();
+    const missing = agentIds.filter((id) => !schedules.some((s) => s.agentId.toHexString() === id));
+    if (missing.length > 0)
+      return failure('bad_request', `no working hours set for agent ${missing.join(', ')}`);
+    if (!schedules.some((s) => s.lengths.includes(input.lengthMinutes))) {
+      return failure('bad_request', `no one on this offer takes ${input.lengthMinutes}-minute meetings`);
+    }
+    const settings = await this.settings(conversation.siteId);
+    const now = this.clock();
+    const title = input.title || `Call with ${schedules.length === 1 ? schedules[0]!.agentName : 'our team'}`;
+    const doc: MeetingDoc = {
+      _id: new ObjectId(),
+      siteId: new ObjectId(conversation.siteId),
+      conversationId: new ObjectId(conversation.id),
+      visitorId: new ObjectId(conversation.visitorId),
+      offeredBy: new ObjectId(agent.id),
+      status: 'offered',
+      title,
+      agenda: input.agenda,
+      lengthMinutes: input.lengthMinutes,
+      agentIds: agentIds.map((id) => new ObjectId(id)),
+      agentId: null,
+      start: null,
+      end: null,
+      attendee: null,
+      timeZone: null,
+      link: null,
+      room: randomBytes(9).toString('base64url'),
+      linkKey: newLinkKey(),
+      sequence: 0,
+      reminders: [],
+      outcome: null,
+      channel: conversation.channel,
+      offerExpiresAt: new Date(now.getTime() + settings.horizonDays * 24 * 60 * MINUTE),
+      cancelReason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.meetings.insertOne(doc);
+    const bookToken = signLink(doc.linkKey, doc._id.toHexString(), 'book', doc.offerExpiresAt);
+    const bookUrl = this.linkUrl(doc, 'book', bookToken);
+    await this.record(doc, agentActor(agent), 'meeting.offered', 'offered', {
+      body: `${agent.name} offered a ${doc.lengthMinutes}-minute meeting: ${title}. Pick a time: ${bookUrl}`,
+      data: {
+        title,
+        agenda: doc.agenda,
+        lengthMinutes: doc.lengthMinutes,
+        agentIds,
+        expiresAt: doc.offerExpiresAt.toISOString(),
+        bookToken,
+        bookUrl,
+      },
+    });
+    return { ok: true, meeting: toMeeting(doc), links: { book: bookToken } };
+  }
+
+  /** Meetings of a conversation, newest first: for the console's conversation view. */
+  async forConversation(agent: Agent, conversationId: string): Promise<Result<{ meetings: Meeting[] }>> {
+    const conversation = await this.conversations.get(agentActor(agent), conversationId);
+    if (!conversation) return failure('not_found', 'no such conversation');
+    const docs = await this.meetings
+      .find({ conversationId: new ObjectId(conversationId) })
+      .sort({ createdAt: -1 })
+      .toArray();
+    return { ok: true, meetings: docs.map(toMeeting) };
+  }
+
+  /** Conversations with an open offer or a booked meeting: the inbox's "meeting" filter. */
+  async conversationsWithMeetings(agent: Agent): Promise<string[]> {
+    const filter: Record<string, unknown> = { status: { $in: ['offered', 'booked'] } };
+    if (agent.siteIds !== null) filter.siteId = { $in: agent.siteIds.map((id) => new ObjectId(id)) };
+    const ids = await this.meetings.distinct('conversationId', filter);
+    return ids.map((id) => (id as ObjectId).toHexString());
+  }
+
+  // Slots and booking
+
+  /**
+   * Free slots for a signed link (a booking or a reschedule link), presented in `timeZone`.
+   * @example meetings.slotsForLink(meetingId, token, 'Europe/Bucharest')
+   */
+  async slotsForLink(
+    meetingId: string,
+    token: string,
+    timeZone: string,
+  ): Promise<Result<{ meeting: Meeting; slots: Slot[] }>> {
+    const now = this.clock();
+    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
+    if (!doc) return failure('not_found', 'no such meeting');
+    const action: LinkAction = doc.status === 'offered' ? 'book' : 'reschedule';
+    const refused = this.checkLink(doc, action, token, now);
+    if (refused) return refused;
+    if (doc.status !== 'offered' && doc.status !== 'booked')
+      return failure('conflict', `this meeting is ${doc.status}`);
+    return { ok: true, meeting: toMeeting(doc), slots: await this.freshSlots(doc, now, timeZone) };
+  }
+
+  /** The meeting behind a signed link, if the link holds. */
+  async linkView(
+    meetingId: string,
+    action: LinkAction,
+    token: string,
+  ): Promise<Result<{ meeting: Meeting }>> {
+    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
+    if (!doc) return failure('not_found', 'no such meeting');
+    return this.checkLink(doc, action, token, this.clock()) ?? { ok: true, meeting: toMeeting(doc) };
+  }
+
+  /** Free slots for an agent moving a meeting, presented in `timeZone`. */
+  async slotsForAgent(
+    agent: Agent,
+    meetingId: string,
+    timeZone: string,
+  ): Promise<Result<{ meeting: Meeting; slots: Slot[] }>> {
+    const doc = await this.meetingFor(agent, meetingId);
+    if (!doc) return failure('not_found', 'no such meeting');
+    return { ok: true, meeting: toMeeting(doc), slots: await this.freshSlots(doc, this.clock(), timeZone) };
+  }
+
+  /**
+   * Books an offer at one of its free slots. The agent's time is claimed with one conditional
+   * update, so of any number of simultaneous attempts at overlapping times exactly one wins;
+   * the others get `conflict` with the slots still free.
+   */
+  async book(meetingId: string, input: BookMeetingPayload): Promise<MeetingResult> {
+    const now = this.clock();
+    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
+    if (!doc) return failure('not_found', 'no such meeting');
+    const refused = this.checkLink(doc, 'book', input.token, now);
+    if (refused) return refused;
+    if (doc.status !== 'offered') return failure('conflict', `this meeting is already ${doc.status}`);
+    const start = new Date(input.start);
+    const pick = await this.pickSlot(doc, start, now, input.timeZone, null);
+    if (!pick.ok) return pick;
+
+    const settings = await this.settings(doc.siteId.toHexString());
+    const until = new Date(start.getTime() + (doc.lengthMinutes + settings.bufferMinutes) * MINUTE);
+    let claim: { agentId: ObjectId; claimId: ObjectId } | null = null;
+    for (const agentId of pick.candidates) {
+      const claimId = await this.claim(agentId, doc._id, start, until, now, false);
+      if (claimId) {
+        claim = { agentId, claimId };
+        break;
+      }
+    }
+    if (!claim) return this.taken(doc, now, input.timeZone, null);
+
+    const end = new Date(start.getTime() + doc.lengthMinutes * MINUTE);
+    const booked = await this.meetings.findOneAndUpdate(
+      { _id: doc._id, status: 'offered' },
+      {
+        $set: {
+          status: 'booked',
+          agentId: claim.agentId,
+          start,
+          end,
+          attendee: input.attendee,
+          timeZone: input.timeZone,
+          link: this.meetingLink(settings, doc),
+          reminders: this.plan(settings.reminderMinutes, start, now),
+          updatedAt: now,
+        },
+      },
+      { returnDocument: 'after' },
+    );
+    if (!booked) {
+      await this.release(claim.agentId, claim.claimId);
+      return failure('conflict', 'this meeting was just booked from another window');
+    }
+    await this.confirm(claim.agentId, claim.claimId);
+    const links = this.manageLinks(booked);
+    await this.record(booked, this.visitorActor(booked), 'meeting.booked', 'booked', {
+      body: `Meeting booked: ${booked.title}, ${start.toISOString()}`,
+      data: this.timeData(booked, {
+        by: 'visitor',
+        rescheduleToken: links.reschedule,
+        cancelToken: links.cancel,
+      }),
+    });
+    await this.sendInvites(booked, 'new');
+    return { ok: true, meeting: toMeeting(booked), links };
+  }
+
+  /** Moves a booked meeting to another free slot of the same host: same UID, SEQUENCE + 1. */
+  async reschedule(
+    by: MeetingActor,
+    meetingId: string,
+    input: { start: string; timeZone?: string | undefined },
+  ): Promise<MeetingResult> {
+    const now = this.clock();
+    const doc =
+      by.kind === 'agent'
+        ? await this.meetingFor(by.agent, meetingId)
+        : await this.meetings.findOne({ _id: new ObjectId(meetingId) });
+    if (!doc) return failure('not_found', 'no such meeting');
+    if (by.kind === 'link') {
+      const refused = this.checkLink(doc, 'reschedule', by.token, now);
+      if (refused) return refused;
+    }
+    if (doc.status !== 'booked' || !doc.agentId || !doc.start) {
+      return failure('conflict', `only a booked meeting can be moved; this one is ${doc.status}`);
+    }
+    const timeZone = input.timeZone ?? doc.timeZone ?? 'UTC';
+    const start = new Date(input.start);
+    const pick = await this.pickSlot(doc, start, now, timeZone, doc.agentId);
+    if (!pick.ok) return pick;
+
+    const settings = await this.settings(doc.siteId.toHexString());
+    const until = new Date(start.getTime() + (doc.lengthMinutes + settings.bufferMinutes) * MINUTE);
+    const claimId = await this.claim(doc.agentId, doc._id, start, until, now, true);
+    if (!claimId) return this.taken(doc, now, timeZone, doc.agentId);
+    const previousStart = doc.start;
+    const moved = await this.meetings.findOneAndUpdate(
+      { _id: doc._id, status: 'booked', sequence: doc.sequence },
+      {
+        $set: {
+          start,
+          end: new Date(start.getTime() + doc.lengthMinutes * MINUTE),
+          timeZone: by.kind === 'link' ? timeZone : doc.timeZone,
+          reminders: this.plan(settings.reminderMinutes, start, now),
+          updatedAt: now,
+        },
+        $inc: { sequence: 1 },
+      },
+      { returnDocument: 'after' },
+    );
+    if (!moved) {
+      await this.release(doc.agentId, claimId);
+      return failure('conflict', 'this meeting changed meanwhile; load it again');
+    }
+    await this.confirm(doc.agentId, claimId);
+    await this.schedules.updateOne(
+      { agentId: doc.agentId },
+      { $pull: { busy: { meetingId: doc._id, claimId: { $ne: claimId } } as Record<string, unknown> } },
+    );
+    const links = this.manageLinks(moved);
+    await this.record(
+      moved,
+      by.kind === 'agent' ? agentActor(by.agent) : this.visitorActor(moved),
+      'meeting.rescheduled',
+      `moved-${moved.sequence}`,
+      {
+        body: `Meeting moved: ${moved.title}, ${start.toISOString()}`,
+        data: this.timeData(moved, {
+          by: by.kind === 'agent' ? 'agent' : 'visitor',
+          previousStart: previousStart.toISOString(),
+          rescheduleToken: links.reschedule,
+          cancelToken: links.cancel,
+        }),
+      },
+    );
+    await this.sendInvites(moved, 'update');
+    return { ok: true, meeting: toMeeting(moved), links };
+  }
+
+  /** Cancels an offer or a booked meeting; a booked one gets a METHOD:CANCEL with SEQUENCE + 1. */
+  async cancel(by: MeetingActor, meetingId: string, reason?: string): Promise<MeetingResult> {
+    const now = this.clock();
+    const doc =
+      by.kind === 'agent'
+        ? await this.meetingFor(by.agent, meetingId)
+        : await this.meetings.findOne({ _id: new ObjectId(meetingId) });
+    if (!doc) return failure('not_found', 'no such meeting');
+    if (by.kind === 'link') {
+      const refused = this.checkLink(doc, 'cancel', by.token, now);
+      if (refused) return refused;
+    }
+    if (doc.status !== 'offered' && doc.status !== 'booked')
+      return failure('conflict', `this meeting is already ${doc.status}`);
+    const cancelled = await this.meetings.findOneAndUpdate(
+      { _id: doc._id, status: doc.status },
+      { $set: { status: 'cancelled', cancelReason: reason || null, updatedAt: now }, $inc: { sequence: 1 } },
+      { returnDocument: 'after' },
+    );
+    if (!cancelled) return failure('conflict', 'this meeting changed meanwhile; load it again');
+    if (doc.agentId)
+      await this.schedules.updateOne({ agentId: doc.agentId }, { $pull: { busy: { meetingId: doc._id } } });
+    await this.record(
+      cancelled,
+      by.kind === 'agent' ? agentActor(by.agent) : this.visitorActor(cancelled),
+      'meeting.cancelled',
+      'cancelled',
+      {
+        body: `Meeting cancelled: ${cancelled.title}${reason ? ` (${reason})` : ''}`,
+        data: {
+          by: by.kind === 'agent' ? 'agent' : 'visitor',
+          reason: reason || null,
+          sequence: cancelled.sequence,
+        },
+      },
+    );
+    if (doc.status === 'booked') await this.sendCancellation(cancelled);
+    return { ok: true, meeting: toMeeting(cancelled), links: {} };
+  }
+
+  /** Records what a meeting settled and emails the written summary to the visitor. */
+  async recordOutcome(
+    agent: Agent,
+    meetingId: string,
+    input: RecordOutcomePayload,
+  ): Promise<Result<{ meeting: Meeting }>> {
+    const now = this.clock();
+    const doc = await this.meetingFor(agent, meetingId);
+    if (!doc) return failure('not_found', 'no such meeting');
+    if (doc.status !== 'booked')
+      return failure(
+        'conflict',
+        `an outcome is recorded once, for a booked meeting; this one is ${doc.status}`,
+      );
+    const outcome = { ...input, recordedAt: now, recordedBy: new ObjectId(agent.id) };
+    const completed = await this.meetings.findOneAndUpdate(
+      { _id: doc._id, status: 'booked' },
+      { $set: { status: 'completed', outcome, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+    if (!completed) return failure('conflict', 'this meeting changed meanwhile; load it again');
+    await this.record(completed, agentActor(agent), 'meeting.outcome', 'outcome', {
+      body: summaryText(completed, input),
+      data: { notes: input.notes, decisions: input.decisions, actionItems: input.actionItems },
+    });
+    const mail = await this.mailMeeting(completed);
+    if (mail) await this.deliver([summaryMail(mail, input)]);
+    return { ok: true, meeting: toMeeting(completed) };
+  }
+
+  /**
+   * An agent's booked and completed meetings for a day or a week from a date in a zone.
+   * @example meetings.upcoming(agent, { range: 'week', from: '2026-03-30', timeZone: 'Europe/Warsaw' })
+   */
+  async upcoming(
+    agent: Agent,
+    query: {
+      range: 'day' | 'week';
+      from?: string | undefined;
+      timeZone?: string | undefined;
+      agentId?: string | undefined;
+    },
+  ): Promise<Result<{ meetings: Meeting[]; from: string; to: string }>> {
+    const agentId = query.agentId ?? agent.id;
+    if (agentId !== agent.id && agent.role !== 'admin')
+      return failure('forbidden', "only admins see other agents' meetings");
+    const timeZone = query.timeZone ?? (await this.schedule(agentId))?.timeZone ?? 'UTC';
+    const today = new TZDate(this.clock().getTime(), timeZone);
+    const [y, m, d] = query.from
+      ? (query.from.split('-').map(Number) as [number, number, number])
+      : [today.getFullYear(), today.getMonth() + 1, today.getDate()];
+    const from = new TZDate(y, m - 1, d, timeZone);
+    const to = addDays(from, query.range === 'day' ? 1 : 7);
+    const docs = await this.meetings
+      .find({
+        agentId: new ObjectId(agentId),
+        status: { $in: ['booked', 'completed'] },
+        start: { $gte: new Date(from.getTime()), $lt: new Date(to.getTime()) },
+      })
+      .sort({ start: 1 })
+      .toArray();
+    return {
+      ok: true,
+      meetings: docs.filter((doc) => canSeeSite(agent, doc.siteId.toHexString())).map(toMeeting),
+      from: new Date(from.getTime()).toISOString(),
+      to: new Date(to.getTime()).toISOString(),
+    };
+  }
+
+  // Reminders and upkeep
+
+  /**
+   * Emails every reminder that is due, each once: a reminder is claimed with an atomic update
+   * before it is sent and marked sent after, so two workers, or a worker after a restart, never
+   * send it again. A claim whose worker died mid-send is retried once its lease runs out.
+   */
+  async sendDueReminders(): Promise<number> {
+    const now = this.clock();
+    const leaseEnded = new Date(now.getTime() - REMINDER_LEASE_MS);
+    let sent = 0;
+    for (;;) {
+      const claimToken = randomBytes(12).toString('base64url');
+      const doc = await this.meetings.findOneAndUpdate(
+        {
+          status: 'booked',
+          reminders: {
+            $elemMatch: {
+              dueAt: { $lte: now },
+              $or: [{ state: 'pending' }, { state: 'sending', claimedAt: { $lt: leaseEnded } }],
+            },
+          },
+        },
+        {
+          $set: {
+            'reminders.$.state': 'sending',
+            'reminders.$.claimedAt': now,
+            'reminders.$.claimToken': claimToken,
+          },
+        },
+        { returnDocument: 'after' },
+      );
+      if (!doc) return sent;
+      const reminder = doc.reminders.find((r) => r.claimToken === claimToken)!;
+      const mine = { _id: doc._id, reminders: { $elemMatch: { claimToken } } };
+      if (!doc.start || doc.start.getTime() <= now.getTime()) {
+        // Too late to remind of a meeting that has begun (the relay was down through the due time).
+        await this.meetings.updateOne(mine, { $set: { 'reminders.$.state': 'skipped' } });
+        continue;
+      }
+      try {
+        const mail = await this.mailMeeting(doc);
+        if (mail) {
+          const mails = [
+            reminderMail(mail, 'attendee', reminder.minutesBefore, this.manageUrls(doc)),
+            reminderMail(mail, 'host', reminder.minutesBefore, null),
+          ];
+          // Retried only when nobody got it: a retry must not remind anyone twice.
+          if ((await this.deliver(mails)) === 0) throw new Error('no reminder email could be sent');
+        }
+        await this.meetings.updateOne(mine, {
+          $set: { 'reminders.$.state': 'sent', 'reminders.$.sentAt': now },
+        });
+        sent++;
+      } catch (error) {
+        console.error('parley: a meeting reminder could not be sent; it will be retried', error);
+        await this.meetings.updateOne(mine, {
+          $set: { 'reminders.$.state': 'pending', 'reminders.$.claimToken': null },
+        });
+        return sent;
+      }
+    }
+  }
+
+  /**
+   * Settles claims on agents' time left unconfirmed by a booking that stopped half-way (the
+   * relay died between claiming the time and writing the meeting), and prunes past busy time.
+   */
+  async settleClaims(): Promise<void> {
+    const now = this.clock();
+    const old = new Date(now.getTime() - CLAIM_SETTLE_MS);
+    const unsettled = await this.schedules
+      .find({ busy: { $elemMatch: { confirmed: false, claimedAt: { $lt: old } } } })
+      .toArray();
+    for (const schedule of unsettled) {
+      for (const entry of schedule.busy.filter((b) => !b.confirmed && b.claimedAt < old)) {
+        const held = await this.meetings.findOne({
+          _id: entry.meetingId,
+          agentId: schedule.agentId,
+          status: { $in: ['booked', 'completed'] },
+          start: entry.start,
+        });
+        if (held) await this.confirm(schedule.agentId, entry.claimId);
+        else await this.release(schedule.agentId, entry.claimId);
+      }
+    }
+    await this.schedules.updateMany(
+      { 'busy.until': { $lt: new Date(now.getTime() - BUSY_RETENTION_MS) } },
+      { $pull: { busy: { until: { $lt: new Date(now.getTime() - BUSY_RETENTION_MS) } } } },
+    );
+  }
+
+  async syncIndexes(): Promise<void> {
+    await Promise.all([
+      scheduleModel(this.connection).syncIndexes(),
+      settingsModel(this.connection).syncIndexes(),
+      meetingModel(this.connection).syncIndexes(),
+    ]);
+  }
+
+  // Internals
+
+  private async meetingFor(agent: Agent, meetingId: string): Promise<MeetingDoc | null> {
+    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
+    return doc && canSeeSite(agent, doc.siteId.toHexString()) ? doc : null;
+  }
+
+  private checkLink(doc: MeetingDoc, action: LinkAction, token: string, now: Date): Failure | null {
+    const check = verifyLink(doc.linkKey, doc._id.toHexString(), action, token, now);
+    if (check.ok) return null;
+    return check.reason === 'expired'
+      ? failure('forbidden', 'this link has expired')
+      : failure('forbidden', 'this link is not valid for this meeting');
+  }
+
+  private async members(doc: MeetingDoc, only: ObjectId | null) {
+    const ids = only ? [only] : doc.agentIds;
+    const schedules = await this.schedules.find({ agentId: { $in: ids } }).toArray();
+    return schedules.filter((s) => s.lengths.includes(doc.lengthMinutes) || only !== null);
+  }
+
+  private async rules(doc: MeetingDoc): Promise<SlotRules> {
+    const settings = await this.settings(doc.siteId.toHexString());
+    return { ...settings, lengthMinutes: doc.lengthMinutes };
+  }
+
+  /** Free slots of the meeting's host (or team), not counting the meeting's own time. */
+  private async free(
+    doc: MeetingDoc,
+    now: Date,
+    only: ObjectId | null,
+    ignoreBusy = false,
+  ): Promise<TeamSlot[]> {
+    const schedules = await this.members(doc, only);
+    const rules = await this.rules(doc);
+    return teamSlots(
+      schedules.map((s) => ({
+        agentId: s.agentId.toHexString(),
+        availability: s,
+        busy: ignoreBusy ? [] : s.busy.filter((b) => !b.meetingId.equals(doc._id)),
+      })),
+      rules,
+      now,
+    );
+  }
+
+  private async freshSlots(doc: MeetingDoc, now: Date, timeZone: string): Promise<Slot[]> {
+    const only = doc.status === 'offered' ? null : doc.agentId;
+    return (await this.free(doc, now, only)).map((slot) => presentSlot(slot, timeZone));
+  }
+
+  /** The free slot at `start`, with its candidate hosts least-booked first, or why there is none. */
+  private async pickSlot(
+    doc: MeetingDoc,
+    start: Date,
+    now: Date,
+    timeZone: string,
+    only: ObjectId | null,
+  ): Promise<{ ok: true; candidates: ObjectId[] } | BookingFailure> {
+    if (start.getTime() <= now.getTime()) return failure('bad_request', 'that time has already passed');
+    const slots = await this.free(doc, now, only);
+    const slot = slots.find((s) => s.start.getTime() === start.getTime());
+    if (!slot) {
+      const offered = (await this.free(doc, now, only, true)).some(
+        (s) => s.start.getTime() === start.getTime(),
+      );
+      if (!offered) return failure('bad_request', 'that time is not one of the offered slots');
+      return {
+        ...failure('conflict', 'that time was just taken; pick another'),
+        slots: slots.map((s) => presentSlot(s, timeZone)),
+      };
+    }
+    const schedules = await this.members(doc, only);
+    const load = new Map(
+      schedules.map((s) => [
+        s.agentId.toHexString(),
+        s.busy.filter((b) => b.until.getTime() > now.getTime()).length,
+      ]),
+    );
+    const candidates = slot.agentIds
+      .map((id, order) => ({ id, order, load: load.get(id) ?? 0 }))
+      .sort((a, b) => a.load - b.load || a.order - b.order)
+      .map((c) => new ObjectId(c.id));
+    return { ok: true, candidates };
+  }
+
+  private async taken(
+    doc: MeetingDoc,
+    now: Date,
+    timeZone: string,
+    only: ObjectId | null,
+  ): Promise<BookingFailure> {
+    const slots = (await this.free(doc, now, only)).map((s) => presentSlot(s, timeZone));
+    return { ...failure('conflict', 'that time was just taken; pick another'), slots };
+  }
+
+  /**
+   * Claims [start, until) on an agent's schedule: one conditional $push that matches only while
+   * no other claim overlaps. `moving` lets a meeting overlap its own current time.
+   */
+  private async claim(
+    agentId: ObjectId,
+    meetingId: ObjectId,
+    start: Date,
+    until: Date,
+    now: Date,
+    moving: boolean,
+  ): Promise<ObjectId | null> {
+    const claimId = new ObjectId();
+    const overlapping: Record<string, unknown> = { start: { $lt: until }, until: { $gt: start } };
+    if (moving) overlapping.meetingId = { $ne: meetingId };
+    const result = await this.schedules.updateOne(
+      { agentId, busy: { $not: { $elemMatch: overlapping } } },
+      { $push: { busy: { claimId, meetingId, start, until, claimedAt: now, confirmed: false } } },
+    );
+    return result.modifiedCount === 1 ? claimId : null;
+  }
+
+  private async confirm(agentId: ObjectId, claimId: ObjectId): Promise<void> {
+    await this.schedules.updateOne(
+      { agentId, 'busy.claimId': claimId },
+      { $set: { 'busy.$.confirmed': true } },
+    );
+  }
+
+  private async release(agentId: ObjectId, claimId: ObjectId): Promise<void> {
+    await this.schedules.updateOne({ agentId }, { $pull: { busy: { claimId } } });
+  }
+
+  private plan(minutesBefore: number[], start: Date, now: Date): ReminderEntry[] {
+    return [...new Set(minutesBefore)]
+      .sort((a, b) => b - a)
+      .map((minutes) => {
+        const dueAt = new Date(start.getTime() - minutes * MINUTE);
+        return {
+          minutesBefore: minutes,
+          dueAt,
+          state: dueAt.getTime() > now.getTime() ? ('pending' as const) : ('skipped' as const),
+          claimedAt: null,
+          claimToken: null,
+          sentAt: null,
+        };
+      });
+  }
+
+  private meetingLink(settings: SiteMeetingSettings, doc: MeetingDoc): MeetingDoc['link'] {
+    const link = settings.link;
+    if (link.kind === 'fixed') return { kind: 'fixed', url: link.url, label: link.url };
+    if (link.kind === 'phone')
+      return {
+        kind: 'phone',
+        url: `tel:${link.number.replace(/[^+0-9]/g, '')}`,
+        label: `Phone: ${link.number}`,
+      };
+    const url = link.pattern.replaceAll('{room}', doc.room).replaceAll('{meetingId}', doc._id.toHexString());
+    return { kind: 'video', url, label: url };
+  }
+
+  private linkUrl(doc: MeetingDoc, action: LinkAction, token: string): string {
+    return `${this.options.publicUrl}/meetings/${doc._id.toHexString()}/${action}?t=${token}`;
+  }
+
+  /** Reschedule and cancel tokens, valid until the meeting starts. */
+  private manageLinks(doc: MeetingDoc): MeetingLinks {
+    const until = doc.start ?? doc.offerExpiresAt;
+    const id = doc._id.toHexString();
+    return {
+      reschedule: signLink(doc.linkKey, id, 'reschedule', until),
+      cancel: signLink(doc.linkKey, id, 'cancel', until),
+    };
+  }
+
+  private manageUrls(doc: MeetingDoc): ManageLinks {
+    const links = this.manageLinks(doc);
+    return {
+      reschedule: this.linkUrl(doc, 'reschedule', links.reschedule!),
+      cancel: this.linkUrl(doc, 'cancel', links.cancel!),
+    };
+  }
+
+  private visitorActor(doc: MeetingDoc): Actor {
+    const actor: Actor = {
+      kind: 'visitor',
+      visitorId: doc.visitorId.toHexString(),
+      siteId: doc.siteId.toHexString(),
+    };
+    if (doc.attendee?.name) actor.name = doc.attendee.name;
+    return actor;
+  }
+
+  private timeData(doc: MeetingDoc, extra: Record<string, unknown>): Record<string, unknown> {
+    return {
+      title: doc.title,
+      start: doc.start?.toISOString() ?? null,
+      end: doc.end?.toISOString() ?? null,
+      agentId: doc.agentId?.toHexString() ?? null,
+      timeZone: doc.timeZone,
+      link: doc.link?.url ?? null,
+      sequence: doc.sequence,
+      ...extra,
+    };
+  }
+
+  /** Files a meeting event on the conversation's timeline; `key` makes a retry idempotent. */
+  private async record(
+    doc: MeetingDoc,
+    actor: Actor,
+    name: MeetingEventName,
+    key: string,
+    entry: { body: string; data: Record<string, unknown> },
+  ): Promise<void> {
+    const result = await this.conversations.append(actor, {
+      conversationId: doc.conversationId.toHexString(),
+      clientMsgId: `mtg-${doc._id.toHexString()}-${key}`,
+      body: entry.body,
+      type: 'event',
+      visibility: 'all',
+      channel: doc.channel,
+      data: { name, meetingId: doc._id.toHexString(), ...entry.data },
+    });
+    if (!result.ok)
+      console.error(
+        `parley: ${name} for meeting ${doc._id.toHexString()} not on the timeline: ${result.message}`,
+      );
+  }
+
+  private async mailMeeting(doc: MeetingDoc): Promise<MailMeeting | null> {
+    if (!doc.agentId || !doc.start || !doc.end || !doc.attendee?.email) return null;
+    const host = await this.schedules.findOne({ agentId: doc.agentId });
+    if (!host) return null;
+    return {
+      title: doc.title,
+      agenda: doc.agenda,
+      start: doc.start,
+      end: doc.end,
+      link: doc.link?.url ? { url: doc.link.url, label: doc.link.label ?? doc.link.url } : null,
+      host: { name: host.agentName, email: host.agentEmail, timeZone: host.timeZone },
+      attendee: { name: doc.attendee.name ?? '', email: doc.attendee.email, timeZone: doc.timeZone ?? 'UTC' },
+    };
+  }
+
+  private calendar(doc: MeetingDoc, mail: MailMeeting, method: 'REQUEST' | 'CANCEL'): string {
+    return invite({
+      method,
+      uid: `meeting-${doc._id.toHexString()}@${this.uidDomain}`,
+      sequence: doc.sequence,
+      stamp: this.clock(),
+      start: mail.start,
+      end: mail.end,
+      title: mail.title,
+      agenda: mail.agenda,
+      link: mail.link,
+      organizer: { name: mail.host.name, email: mail.host.email },
+      attendee: { name: mail.attendee.name, email: mail.attendee.email },
+    });
+  }
+
+  private async sendInvites(doc: MeetingDoc, kind: 'new' | 'update'): Promise<void> {
+    const mail = await this.mailMeeting(doc);
+    if (!mail) return;
+    const calendar = this.calendar(doc, mail, 'REQUEST');
+    await this.deliver([
+      inviteMail(mail, 'attendee', kind, calendar, this.manageUrls(doc)),
+      inviteMail(mail, 'host', kind, calendar, null),
+    ]);
+  }
+
+  private async sendCancellation(doc: MeetingDoc): Promise<void> {
+    const mail = await this.mailMeeting(doc);
+    if (!mail) return;
+    const calendar = this.calendar(doc, mail, 'CANCEL');
+    await this.deliver([
+      cancelMail(mail, 'attendee', calendar, doc.cancelReason ?? null),
+      cancelMail(mail, 'host', calendar, doc.cancelReason ?? null),
+    ]);
+  }
+
+  /**
+   * Sends mails one by one and answers how many went out. The change they announce is already
+   * stored, so a failed mail is logged rather than undoing it.
+   */
+  private async deliver(mails: MeetingMail[]): Promise<number> {
+    let delivered = 0;
+    for (const mail of mails) {
+      try {
+        await this.options.mailer.send(mail);
+        delivered++;
+      } catch (error) {
+        console.error(`parley: meeting email "${mail.subject}" to ${mail.to} failed`, error);
+      }
+    }
+    return delivered;
+  }
+}

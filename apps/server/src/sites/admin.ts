@@ -1,0 +1,109 @@
+// Site administration for the console: list, create, rename, origins, routing mode,
+// first-response target, widget settings, and the identity secret (shown once, rotatable).
+import { randomBytes } from 'node:crypto';
+import type { Result, SiteAdminUpdate, SiteAdminView } from '@parley/protocol';
+import { failure } from '@parley/protocol';
+import { siteSettingsSchema } from '@parley/protocol/schemas';
+import { type Connection, trusted } from 'mongoose';
+import { type SiteDoc, siteModel } from './model';
+import type { SiteService } from './service';
+
+export interface SiteRouting {
+  assignment: 'manual' | 'balanced';
+  firstResponseTargetSec: number;
+}
+
+const ROUTING_CACHE_MS = 5_000;
+
+export class SiteAdmin {
+  private readonly routingCache = new Map<string, { routing: SiteRouting; at: number }>();
+  private readonly model;
+
+  constructor(
+    connection: Connection,
+    private readonly sites: SiteService,
+    private readonly publicUrl: string,
+  ) {
+    this.model = siteModel(connection);
+  }
+
+  private view(doc: SiteDoc): SiteAdminView {
+    const widget = siteSettingsSchema.safeParse(doc.widgetSettings ?? {});
+    return {
+      id: doc._id.toHexString(),
+      name: doc.name,
+      publicKey: doc.publicKey,
+      allowedOrigins: doc.allowedOrigins,
+      assignment: doc.settings?.assignment ?? 'manual',
+      firstResponseTargetSec: doc.settings?.firstResponseTargetSec ?? 300,
+      widget: widget.success ? widget.data : siteSettingsSchema.parse({}),
+      embedSnippet: `<script async src="${this.publicUrl}/widget/loader.js" data-site="${doc.publicKey}"></script>`,
+    };
+  }
+
+  /** The sites in `siteIds` (null: all), by name. */
+  async list(siteIds: string[] | null): Promise<SiteAdminView[]> {
+    const docs = await this.model
+      .find(siteIds === null ? {} : { _id: trusted({ $in: siteIds }) })
+      .sort({ name: 1 })
+      .lean<SiteDoc[]>();
+    return docs.map((doc) => this.view(doc));
+  }
+
+  async get(siteId: string): Promise<SiteAdminView | null> {
+    const doc = await this.model.findById(siteId).lean<SiteDoc>();
+    return doc ? this.view(doc) : null;
+  }
+
+  /** Routing settings; manual for a site that does not exist. */
+  async routing(siteId: string): Promise<SiteRouting> {
+    // Asked on every visitor message: kept briefly; this node forgets it on update, others within ROUTING_CACHE_MS.
+    const hit = this.routingCache.get(siteId);
+    if (hit && Date.now() - hit.at < ROUTING_CACHE_MS) return hit.routing;
+    const doc = await this.model.findById(siteId, { settings: 1 }).lean<SiteDoc>();
+    const routing: SiteRouting = {
+      assignment: doc?.settings?.assignment ?? 'manual',
+      firstResponseTargetSec: doc?.settings?.firstResponseTargetSec ?? 300,
+    };
+    this.routingCache.set(siteId, { routing, at: Date.now() });
+    return routing;
+  }
+
+  /** A new site; its identity secret is answered this once. */
+  async create(input: {
+    name: string;
+    allowedOrigins: string[];
+  }): Promise<{ site: SiteAdminView; identitySecret: string }> {
+    const created = await this.sites.create(input);
+    const doc = await this.model.findById(created.id).lean<SiteDoc>();
+    return { site: this.view(doc!), identitySecret: created.identitySecret };
+  }
+
+  async update(siteId: string, changes: SiteAdminUpdate): Promise<Result<{ site: SiteAdminView }>> {
+    this.routingCache.delete(siteId);
+    const set: Record<string, unknown> = {};
+    if (changes.name !== undefined) set.name = changes.name;
+    if (changes.allowedOrigins !== undefined) set.allowedOrigins = [...new Set(changes.allowedOrigins)];
+    if (changes.assignment !== undefined) set['settings.assignment'] = changes.assignment;
+    if (changes.firstResponseTargetSec !== undefined) {
+      set['settings.firstResponseTargetSec'] = changes.firstResponseTargetSec;
+    }
+    if (changes.widget !== undefined) {
+      const saved = await this.sites.updateSettings(siteId, changes.widget);
+      if (!saved.ok) return saved;
+    }
+    const doc = await this.model
+      .findByIdAndUpdate(siteId, { $set: set }, { returnDocument: 'after' })
+      .lean<SiteDoc>();
+    if (!doc) return failure('not_found', 'no such site');
+    return { ok: true, site: this.view(doc) };
+  }
+
+  /** Replaces the identity secret; the old one stops verifying users. Answered this once. */
+  async rotateSecret(siteId: string): Promise<Result<{ identitySecret: string }>> {
+    const identitySecret = randomBytes(32).toString('base64url');
+    const doc = await this.model.findByIdAndUpdate(siteId, { $set: { identitySecret } }).lean<SiteDoc>();
+    if (!doc) return failure('not_found', 'no such site');
+    return { ok: true, identitySecret };
+  }
+}

@@ -1,0 +1,158 @@
+// Runtime schemas for what the console sends: sign-in, administration, inbox queries and
+// conversation actions. Strict like the others: unknown keys are refused.
+import { z } from 'zod';
+import type { ConversationAction, InboxQuery, NotePayload, SiteAdminUpdate } from './console';
+import { INBOX_VIEWS } from './console';
+import { MAX_MESSAGE_LENGTH } from './limits';
+import { siteSettingsSchema } from './widget-schemas';
+
+// Re-exported from schemas.ts, so these cannot import from it (the cycle would leave them
+// undefined at load): the three primitives they share are spelled out again here.
+const idSchema = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
+const clientIdSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be 8-64 letters, digits, "-" or "_"');
+const messageBodySchema = z
+  .string()
+  .max(MAX_MESSAGE_LENGTH, `messages are limited to ${MAX_MESSAGE_LENGTH} characters`)
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+  .transform((s) => s.trim())
+  .refine((s) => s.length > 0, 'must not be empty');
+
+const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+
+/** At least 10 characters: long passwords beat clever ones. */
+export const passwordSchema = z
+  .string()
+  .min(10, 'passwords need at least 10 characters')
+  .max(200, 'passwords are at most 200 characters');
+
+export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
+
+export const loginSchema = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1, 'enter your password').max(200),
+});
+
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: passwordSchema,
+});
+
+export const presenceSchema = z.strictObject({ presence: z.enum(['online', 'away', 'offline']) });
+
+export const inviteSchema = z.strictObject({
+  email: emailSchema,
+  name: nameSchema,
+  role: z.enum(['admin', 'agent']).default('agent'),
+  siteIds: z.array(idSchema).max(100).default([]),
+  teamIds: z.array(idSchema).max(50).default([]),
+});
+
+export const acceptInviteSchema = z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'malformed invite token'),
+  password: passwordSchema,
+});
+
+export const agentUpdateSchema = z.strictObject({
+  name: nameSchema.optional(),
+  role: z.enum(['admin', 'agent']).optional(),
+  siteIds: z.array(idSchema).max(100).optional(),
+  teamIds: z.array(idSchema).max(50).optional(),
+  active: z.boolean().optional(),
+});
+
+export const teamSchema = z.strictObject({ name: nameSchema });
+
+export const cannedSchema = z.strictObject({
+  shortcut: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'shortcuts are 1-32 lower-case letters, digits, "-" or "_"'),
+  body: messageBodySchema,
+  shared: z.boolean().default(false),
+});
+
+export const tagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u, 'tags are 1-40 letters, digits, spaces, "-" or "_"');
+
+export const inboxQuerySchema = z.strictObject({
+  view: z.enum(INBOX_VIEWS).default('open'),
+  siteId: idSchema.optional(),
+  channel: z.enum(['chat', 'email', 'meeting']).optional(),
+  status: z.enum(['open', 'pending', 'snoozed', 'resolved']).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  tag: tagSchema.optional(),
+  assigneeId: idSchema.optional(),
+  teamId: idSchema.optional(),
+  sort: z.enum(['waiting', 'activity']).default('activity'),
+  q: z.string().trim().min(1).max(200).optional(),
+}) satisfies z.ZodType<InboxQuery, unknown>;
+
+export const conversationActionSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('assign'), assigneeId: idSchema, from: idSchema.nullable() }),
+  z.strictObject({ action: z.literal('unassign'), from: idSchema.nullable() }),
+  z.strictObject({
+    action: z.literal('transfer'),
+    from: idSchema.nullable(),
+    to: z.union([z.strictObject({ agentId: idSchema }), z.strictObject({ teamId: idSchema })]),
+    note: messageBodySchema,
+  }),
+  z.strictObject({ action: z.literal('priority'), priority: z.enum(PRIORITIES) }),
+  z.strictObject({ action: z.literal('tag'), tag: tagSchema }),
+  z.strictObject({ action: z.literal('untag'), tag: tagSchema }),
+  z.strictObject({
+    action: z.literal('snooze'),
+    until: z.iso
+      .datetime({ offset: true })
+      .refine((s) => Date.parse(s) > Date.now(), 'must be in the future'),
+  }),
+  z.strictObject({ action: z.literal('resolve') }),
+  z.strictObject({ action: z.literal('reopen') }),
+]) satisfies z.ZodType<ConversationAction, unknown>;
+
+export const noteSchema = z.strictObject({
+  conversationId: idSchema,
+  clientMsgId: clientIdSchema,
+  body: messageBodySchema,
+}) satisfies z.ZodType<NotePayload, unknown>;
+
+/** scheme://host[:port] of an http(s) page that may embed the widget. */
+export const originSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^https?:\/\/[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/,
+    'origins look like https://shop.example.com (scheme, host and port only)',
+  );
+
+export const siteCreateSchema = z.strictObject({
+  name: nameSchema,
+  allowedOrigins: z.array(originSchema).max(50).default([]),
+});
+
+export const siteAdminUpdateSchema = z.strictObject({
+  name: nameSchema.optional(),
+  allowedOrigins: z.array(originSchema).max(50).optional(),
+  assignment: z.enum(['manual', 'balanced']).optional(),
+  firstResponseTargetSec: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600)
+    .optional(),
+  widget: siteSettingsSchema.optional(),
+}) satisfies z.ZodType<SiteAdminUpdate, unknown>;
