@@ -81,6 +81,8 @@ export class ChatClient {
   private flushing = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay = 500;
+  /** Ids this page queued and has not sent yet: only these are surely new to the relay. */
+  private readonly unsent = new Set<string>();
   private readonly detach: () => void;
   session: VisitorSession | null = null;
 
@@ -242,6 +244,7 @@ export class ChatClient {
             status: 'sending',
           };
     this.outbox.add(item);
+    this.unsent.add(clientMsgId);
     if (item.conversationId) this.followed.add(item.conversationId);
     this.emit('change');
     void this.flush();
@@ -361,10 +364,14 @@ export class ChatClient {
           conversationId = started.conversation.id;
         }
         if (!conversationId) continue;
+        // A first send skips the relay's lookup for a stored copy; anything that may have been sent
+        // before (by this page, an earlier one or another tab) asks for it.
+        const retry = !this.unsent.delete(item.clientMsgId);
         const result = await this.request<{ message: Message }>('message:send', {
           conversationId,
           clientMsgId: item.clientMsgId,
           body: item.body,
+          ...(retry ? { retry: true } : {}),
         });
         if (result.ok) {
           this.retryDelay = 500;

@@ -19,6 +19,8 @@ export interface SendMessagePayload {
   /** Client-generated id; a retry with the same id is acked with the stored message. */
   clientMsgId: string;
   body: string;
+  /** Set when this id may have been sent before: the relay then looks for the stored copy first. */
+  retry?: boolean;
 }
 
 export interface SyncPayload {

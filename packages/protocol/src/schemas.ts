@@ -40,6 +40,7 @@ export const sendMessageSchema = z.strictObject({
   conversationId: idSchema,
   clientMsgId: clientIdSchema,
   body: messageBodySchema,
+  retry: z.boolean().optional(),
 }) satisfies z.ZodType<SendMessagePayload, unknown>;
 
 export const syncSchema = z.strictObject({

@@ -90,12 +90,16 @@ export class ConversationService {
     }
   }
 
-  /** Appends a message to a conversation the actor may write to. Persisted (journaled) when this resolves ok. */
+  /**
+   * Appends a client's message to a conversation the actor may write to; persisted (journaled)
+   * when this resolves ok. `retry` says it may have been sent before (see WriteRequest.lookupStored).
+   */
   send(
     actor: Actor,
-    input: { conversationId: string; clientMsgId: string; body: string },
+    input: { conversationId: string; clientMsgId: string; body: string; retry?: boolean | undefined },
   ): Promise<WriteResult> {
-    return this.append(actor, input);
+    const { retry, ...entry } = input;
+    return this.append(actor, { ...entry, lookupStored: retry === true });
   }
 
   /**
@@ -106,7 +110,7 @@ export class ConversationService {
   async append(
     actor: Actor | { kind: 'system' },
     input: Pick<WriteRequest, 'conversationId' | 'clientMsgId' | 'body'> &
-      Partial<Pick<WriteRequest, 'type' | 'visibility' | 'channel' | 'data'>>,
+      Partial<Pick<WriteRequest, 'type' | 'visibility' | 'channel' | 'data' | 'lookupStored'>>,
   ): Promise<WriteResult> {
     const author: Author =
       actor.kind === 'system' ? { kind: 'system', id: 'parley', name: 'Parley' } : authorFor(actor);

@@ -16,6 +16,11 @@ export interface WriteRequest {
   visibility?: Visibility;
   channel?: Channel;
   data?: Message['data'];
+  /**
+   * Look for a stored copy first (default). A client's first send skips it: only a resend can
+   * match, and should one slip through, the unique index still answers with the stored copy.
+   */
+  lookupStored?: boolean;
   /** Extra conditions the conversation must meet for this author to write to it. */
   guard: Record<string, unknown>;
 }
@@ -147,9 +152,9 @@ export class MessageWriter {
     const requests = [...byKey.values()].map((list) => list[0]!.request);
     // One index seek per client id (they are random, so a match on another conversation is
     // vanishingly rare and filtered below); $in on both fields would seek their cross product.
-    const stored = await this.messages
-      .find({ clientMsgId: { $in: requests.map((r) => r.clientMsgId) } })
-      .toArray();
+    const lookups = requests.filter((r) => r.lookupStored !== false).map((r) => r.clientMsgId);
+    const stored =
+      lookups.length === 0 ? [] : await this.messages.find({ clientMsgId: { $in: lookups } }).toArray();
     for (const doc of stored) {
       const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
       if (byKey.has(k)) settle(k, { ok: true, message: toMessage(doc), created: false });
@@ -186,7 +191,10 @@ export class MessageWriter {
           ],
         },
       })),
-      { ordered: false },
+      // Not journaled on its own: the journal is written in order, so the batch's journaled
+      // insertMany makes this durable before any ack, and a reservation lost in a crash is only
+      // a gap in seqs, which clients step over.
+      { ordered: false, writeConcern: { w: 1, j: false } },
     );
     const claimed = await this.conversations
       .find(
