@@ -1,7 +1,6 @@
 // pnpm bench:relay — visitors and agents exchanging messages through the relay with persistence,
 // against a bare Socket.IO ack-and-forward server in the same run. Prints p50/p99 visitor→agent
 // latency at a fixed rate, and throughput with acks as fast as they come; last line is JSON.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { loadConfig } from '../apps/server/src/config';
 import { connectDatabase } from '../apps/server/src/db/connect';
 import { createServices, syncIndexes } from '../apps/server/src/services';
 import { spawnEngine } from '../apps/server/src/testing/engine-process';
+import { spawnReady, spawnRelay } from '../apps/server/src/testing/process';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -26,18 +26,6 @@ interface Pair {
 interface Target {
   name: string;
   pairs: Pair[];
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = pattern.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
-  });
 }
 
 function connected(socket: Socket): Promise<Socket> {
@@ -151,7 +139,6 @@ async function relayTarget(url: string, sites: { key: string; agentToken: string
 }
 
 async function main() {
-  const children: ChildProcess[] = [];
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
     let uri = process.env.MONGODB_URI;
@@ -182,34 +169,30 @@ async function main() {
       }),
     );
 
-    const tsx = ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-    const relayProcess = spawn(
-      process.execPath,
-      [...tsx, fileURLToPath(new URL('../apps/server/src/main.ts', import.meta.url))],
+    // The relay and the baseline each run as their own process, as in production.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const relayProcess = await spawnRelay(
       {
-        env: {
-          ...process.env,
-          MONGODB_URI: uri,
-          MONGODB_DB: dbName,
-          PORT: '0',
-          PARLEY_SOCKET_RATE: '1000000',
-          PARLEY_SOCKET_BURST: '1000000',
-          PARLEY_SITE_RATE: '1000000',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        MONGODB_URI: uri,
+        MONGODB_DB: dbName,
+        PORT: '0',
+        PARLEY_SOCKET_RATE: '1000000',
+        PARLEY_SOCKET_BURST: '1000000',
+        PARLEY_SITE_RATE: '1000000',
       },
+      nodeArgs,
     );
-    children.push(relayProcess);
-    const bareProcess = spawn(
+    cleanups.push(() => relayProcess.kill());
+    const bareProcess = await spawnReady(
+      'bare server',
       process.execPath,
-      [...tsx, fileURLToPath(new URL('./bare-server.ts', import.meta.url))],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      ['--import', 'tsx', ...nodeArgs, fileURLToPath(new URL('./bare-server.ts', import.meta.url))],
+      {},
+      /BARE_READY (\S+)/,
     );
-    children.push(bareProcess);
-    const [relayUrl, bareUrl] = await Promise.all([
-      waitForLine(relayProcess, /PARLEY_RELAY_READY (\S+)/),
-      waitForLine(bareProcess, /BARE_READY (\S+)/),
-    ]);
+    cleanups.push(() => bareProcess.stop());
+    const relayUrl = relayProcess.url;
+    const bareUrl = bareProcess.ready;
 
     console.log(
       `relay bench: ${PAIRS} visitors + ${PAIRS} agents, ${RATE} msg/s for ${SECONDS}s, then ${WINDOW} in flight per visitor for ${SECONDS}s`,
@@ -250,7 +233,6 @@ async function main() {
       }),
     );
   } finally {
-    for (const child of children) child.kill('SIGTERM');
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
 }

@@ -34,6 +34,8 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
+      // Inbox, timelines and mail change all the time: a cached answer would hide what is new.
+      cache: 'no-store',
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });

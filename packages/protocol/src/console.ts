@@ -98,6 +98,24 @@ export interface NotePayload {
   body: string;
 }
 
+/** Where the visitor is and what their browser said, as the widget last reported it. */
+export interface VisitorContext {
+  url: string | null;
+  title: string | null;
+  referrer: string | null;
+  language: string | null;
+  timeZone: string | null;
+  userAgent: string | null;
+  screen: { width: number; height: number } | null;
+}
+
+/** One page in the visitor's trail. */
+export interface PageView {
+  url: string;
+  title: string;
+  at: string;
+}
+
 /** Who the visitor is and what the widget reported, for the console's visitor panel. */
 export interface VisitorPanel {
   id: string;
@@ -109,16 +127,8 @@ export interface VisitorPanel {
   /** Signed in on the site and verified with the site's identity secret. */
   verified: boolean;
   userId: string | null;
-  context: {
-    url: string | null;
-    title: string | null;
-    referrer: string | null;
-    language: string | null;
-    timeZone: string | null;
-    userAgent: string | null;
-    screen: { width: number; height: number } | null;
-  };
-  pages: { url: string; title: string; at: string }[];
+  context: VisitorContext;
+  pages: PageView[];
   attributes: VisitorAttributes;
   fields: Record<string, string>;
 }

@@ -12,10 +12,12 @@ export type {
   InboxQuery,
   InboxView,
   NotePayload,
+  PageView,
   Presence,
   SiteAdminUpdate,
   SiteAdminView,
   Team,
+  VisitorContext,
   VisitorPanel,
 } from './console';
 export { fillVariables, INBOX_VIEWS } from './console';

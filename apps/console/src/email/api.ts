@@ -8,32 +8,7 @@ import type {
   HeldEmailView,
   MailboxEntry,
 } from '@parley/protocol';
-import { ApiError } from '../api';
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      // Mail arrives all the time: a cached list would hide it.
-      cache: 'no-store',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiError('unavailable', 'Parley cannot be reached: check your connection', 0);
-  }
-  const data = (await response.json().catch(() => ({}))) as { ok?: boolean; code?: string; message?: string };
-  if (!response.ok || data.ok === false) {
-    throw new ApiError(
-      data.code ?? 'internal',
-      data.message ?? `request failed (${response.status})`,
-      response.status,
-    );
-  }
-  return data as T;
-}
+import { ApiError, call } from '../api';
 
 const conversationPath = (id: string) => `/api/email/conversations/${encodeURIComponent(id)}`;
 

@@ -12,15 +12,8 @@ import { hashToken } from '../visitors/service';
 import { type AgentDoc, agentModel, sessionModel, type TeamDoc, teamModel } from './model';
 import { hashPassword, verifyPassword } from './passwords';
 
-export interface Agent {
-  id: string;
-  email: string;
-  name: string;
-  role: AgentRole;
-  /** null: every site (admins). */
-  siteIds: string[] | null;
-  teamIds: string[];
-}
+/** An agent as the relay authorises it: the console's profile without presence and status. */
+export type Agent = Omit<AgentProfile, 'presence' | 'active' | 'invited'>;
 
 export interface AgentEventMap {
   /** The agent's sessions ended (sign-out, password change, deactivation): close its sockets. */

@@ -1,9 +1,7 @@
 // Test helpers: a relay on port 0 over this file's own database, fixtures, and relay processes
 // that a test can kill.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { type Relay, startRelay } from '../app';
 import { type Config, loadConfig } from '../config';
@@ -60,44 +58,7 @@ export async function createFixtures(relay: Pick<Relay, 'services'>) {
   return { site, otherSite, admin, agent, outsider };
 }
 
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
-
-export interface RelayProcess {
-  child: ChildProcess;
-  url: string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-}
-
-/** The real relay entry point as a child process, on a given port (so a restart keeps its URL). */
-export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /PARLEY_RELAY_READY (\S+)/.exec(output);
-      if (!match) return;
-      child.stdout?.off('data', onData);
-      resolve({
-        child,
-        url: match[1]!,
-        kill: (signal = 'SIGTERM') =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill(signal);
-          }),
-      });
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`relay exited with ${code} before it was ready:\n${output}`)),
-    );
-  });
-}
+export { type RelayProcess, spawnRelay } from './process';
 
 /** A port nothing listens on right now, for a process that must come back on the same URL. */
 export function freePort(): Promise<number> {

@@ -14,7 +14,7 @@ import { conversationModel } from '../conversations/model';
 import { toConversation } from '../conversations/wire';
 import { DEMO_SITE_KEY } from '../seed';
 import type { Site } from '../sites/service';
-import { createFixtures, testConfig } from './index';
+import { createFixtures, freePort, testConfig } from './index';
 
 const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -26,18 +26,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const DEMO_SHOP_MAIN = fileURLToPath(new URL('../../../demo-shop/src/main.ts', import.meta.url));
-
-/** A free TCP port on loopback, for a server that must know its own URL before it listens. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Pages a test serves itself: path → HTML and the headers to send with it. */
 export type HostPages = Record<string, { html: string; headers?: Record<string, string>; type?: string }>;

@@ -1,6 +1,12 @@
 // Visitors: minting and checking bearer tokens, and finding signed-in users by their user id.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Result, VisitorAttributes, VisitorContextPayload } from '@parley/protocol';
+import type {
+  PageView,
+  Result,
+  VisitorAttributes,
+  VisitorContext,
+  VisitorContextPayload,
+} from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import { type Connection, Types, trusted } from 'mongoose';
 import { type VisitorDoc, visitorModel } from './model';
@@ -12,16 +18,8 @@ const MAX_STORED_ATTRIBUTES = 100;
 
 /** A visitor with everything the widget reported: where they are, where they have been, what the site said. */
 export interface VisitorDetails extends Visitor {
-  context: {
-    url: string | null;
-    title: string | null;
-    referrer: string | null;
-    language: string | null;
-    timeZone: string | null;
-    userAgent: string | null;
-    screen: { width: number; height: number } | null;
-  };
-  pages: { url: string; title: string; at: string }[];
+  context: VisitorContext;
+  pages: PageView[];
   attributes: VisitorAttributes;
   fields: Record<string, string>;
   consentAt: string | null;
