@@ -45,6 +45,12 @@ export function createServices(connection: Connection, config: Config): Services
   const routing = new Routing(connection, agents, siteAdmin, actions);
   routing.listen(conversations);
   const email = new EmailService(connection, config, { conversations, visitors, sites });
+  const meetings = new MeetingService(connection, conversations, {
+    mailer: mailerOver((mail) => email.sendMail(mail), config.emailFrom),
+    publicUrl: config.publicUrl,
+    reminderMinutes: config.meetingReminderMinutes,
+    roomPattern: config.meetingRoomPattern,
+  });
   return {
     sites,
     visitors,
@@ -52,17 +58,12 @@ export function createServices(connection: Connection, config: Config): Services
     conversations,
     ratings: new RatingService(connection, conversations),
     siteAdmin,
-    inbox: new Inbox(connection, visitors),
+    inbox: new Inbox(connection, visitors, (agent) => meetings.conversationsWithMeetings(agent)),
     actions,
     routing,
     canned: new CannedService(connection),
     email,
-    meetings: new MeetingService(connection, conversations, {
-      mailer: mailerOver((mail) => email.sendMail(mail), config.emailFrom),
-      publicUrl: config.publicUrl,
-      reminderMinutes: config.meetingReminderMinutes,
-      roomPattern: config.meetingRoomPattern,
-    }),
+    meetings,
   };
 }
 

@@ -44,7 +44,6 @@ export const meetingsApi = {
     call<{ meetings: Meeting[] }>('GET', `/api/meetings/upcoming?${q(query)}`),
   forConversation: (conversationId: string) =>
     call<{ meetings: Meeting[] }>('GET', `/api/meetings/conversation/${encodeURIComponent(conversationId)}`),
-  withMeetings: () => call<{ conversationIds: string[] }>('GET', '/api/meetings/with-meetings'),
   slots: (id: string, timeZone: string) =>
     call<{ meeting: Meeting; slots: Slot[] }>(
       'GET',

@@ -74,6 +74,8 @@ export class Inbox {
   constructor(
     connection: Connection,
     private readonly visitors: VisitorService,
+    /** The meetings domain's answer to "which conversations hold an open or booked meeting". */
+    private readonly meetingConversations: (agent: Agent) => Promise<string[]>,
   ) {
     this.conversations = conversationModel(connection).collection as unknown as Collection<ConversationDoc>;
     this.messages = messageModel(connection).collection as unknown as Collection<MessageDoc>;
@@ -81,7 +83,7 @@ export class Inbox {
 
   /** The conversations an agent sees for a query, newest activity (or longest wait) first. */
   async list(agent: Agent, query: InboxQuery): Promise<InboxItem[]> {
-    const filter: Record<string, unknown> = { ...siteGuard(agent), ...(await this.filters(query)) };
+    const filter: Record<string, unknown> = { ...siteGuard(agent), ...(await this.filters(agent, query)) };
     if (query.q) return this.search(query.q, filter);
     Object.assign(filter, viewFilter(query.view, agent), query.status ? { status: query.status } : {});
     const pipeline: Document[] = [{ $match: filter }];
@@ -127,7 +129,7 @@ export class Inbox {
     return this.items(docs, new Map());
   }
 
-  private async filters(query: InboxQuery): Promise<Record<string, unknown>> {
+  private async filters(agent: Agent, query: InboxQuery): Promise<Record<string, unknown>> {
     const filter: Record<string, unknown> = {};
     if (query.siteId) filter.siteId = new ObjectId(query.siteId);
     if (query.priority) filter.priority = query.priority;
@@ -135,9 +137,7 @@ export class Inbox {
     if (query.assigneeId) filter.assigneeId = new ObjectId(query.assigneeId);
     if (query.teamId) filter.teamId = new ObjectId(query.teamId);
     if (query.channel === 'meeting') {
-      // Meetings are events on a chat or email timeline: the conversations that hold one.
-      const ids = await this.messages.distinct('conversationId', { 'data.name': { $regex: '^meeting' } });
-      filter._id = { $in: ids };
+      filter._id = { $in: (await this.meetingConversations(agent)).map((id) => new ObjectId(id)) };
     } else if (query.channel) {
       filter.channel = query.channel;
     }

@@ -204,14 +204,11 @@ describe('booking', () => {
     expect(listed.body.meetings).toEqual([
       expect.objectContaining({ id: offered.meeting.id, status: 'offered' }),
     ]);
-    const filter = await call<{ conversationIds: string[] }>('/api/meetings/with-meetings', {
-      token: env.agent.token,
-    });
-    expect(filter.body.conversationIds).toContain(offered.meeting.conversationId);
-    const outsider = await call<{ conversationIds: string[] }>('/api/meetings/with-meetings', {
-      token: env.outsider.token,
-    });
-    expect(outsider.body.conversationIds).toEqual([]);
+    const { meetings } = env.relay.services;
+    expect(await meetings.conversationsWithMeetings(env.agent.agent)).toContain(
+      offered.meeting.conversationId,
+    );
+    expect(await meetings.conversationsWithMeetings(env.outsider.agent)).toEqual([]);
   });
 
   it('answers an outsider and a conversation of another site with not_found', async () => {

@@ -122,13 +122,6 @@ export function meetingRouter(services: Services, _config: Config): Router {
   );
 
   router.get(
-    '/api/meetings/with-meetings',
-    route(async (_req, res) => {
-      res.json({ ok: true, conversationIds: await meetings.conversationsWithMeetings(agentOf(res)) });
-    }),
-  );
-
-  router.get(
     '/api/meetings/conversation/:conversationId',
     route(async (req, res) => {
       const conversationId = parse(idSchema, req.params.conversationId, res);
