@@ -81,6 +81,9 @@ describe('what the widget sends', () => {
     );
     expect(visitorAttributesSchema.safeParse({ attributes: { $where: 1 } }).success).toBe(false);
     expect(visitorAttributesSchema.safeParse({ attributes: { 'a.b': 1 } }).success).toBe(false);
+    expect(visitorAttributesSchema.safeParse({ attributes: JSON.parse('{"__proto__": 1}') }).success).toBe(
+      false,
+    );
   });
 
   it('checks profiles and ratings', () => {

@@ -138,15 +138,30 @@ export const visitorContextSchema = z.strictObject({
 
 export const MAX_VISITOR_ATTRIBUTES = 50;
 
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const ATTRIBUTE_NAME_RULE = 'attribute names are letters, digits, "-" or "_"';
+
 export const visitorAttributesSchema = z.strictObject({
+  // The raw keys are checked first: a record silently drops an own `__proto__` key, which must be
+  // refused like any other bad name rather than vanish.
   attributes: z
-    .record(
-      z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'attribute names are letters, digits, "-" or "_"'),
-      z.union([line(500), z.number().finite(), z.boolean(), z.null()]),
+    .custom<object>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        Object.keys(value).every((k) => ATTRIBUTE_NAME.test(k)),
+      ATTRIBUTE_NAME_RULE,
     )
-    .refine(
-      (a) => Object.keys(a).length <= MAX_VISITOR_ATTRIBUTES,
-      `at most ${MAX_VISITOR_ATTRIBUTES} attributes`,
+    .pipe(
+      z
+        .record(
+          z.string().regex(ATTRIBUTE_NAME, ATTRIBUTE_NAME_RULE),
+          z.union([line(500), z.number().finite(), z.boolean(), z.null()]),
+        )
+        .refine(
+          (a) => Object.keys(a).length <= MAX_VISITOR_ATTRIBUTES,
+          `at most ${MAX_VISITOR_ATTRIBUTES} attributes`,
+        ),
     ),
 }) satisfies z.ZodType<VisitorAttributesPayload, unknown>;
 
