@@ -215,21 +215,50 @@ function identify(identity: Identity): void {
   }
 }
 
-/** Where the visitor is (from the host page) and what their browser is (the same here in the frame). */
+type PageContext = { url: string; title: string; referrer: string };
+const pagesKey = `${prefix}:pages`;
+
+/** Page views not yet acked by the relay, kept in the frame's storage across the host's page loads. */
+function unsentPages(): PageContext[] {
+  try {
+    return JSON.parse(store.getItem(pagesKey) ?? '[]');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Where the visitor is (from the host page) and what their browser is (the same here in the
+ * frame). Like a message in the outbox, a view stays stored until the relay acks it, so a page
+ * the visitor leaves a moment after the chat loaded still joins the trail on the next page.
+ */
 function emitPage(page: PageInfo): void {
+  const view = { url: page.url, title: page.title.slice(0, 300), referrer: page.referrer };
+  store.setItem(pagesKey, JSON.stringify([...unsentPages(), view].slice(-20)));
+  sendPage(view);
+}
+
+function sendPage(view: PageContext): void {
   client.socket.emit(
     'visitor:context',
     {
-      url: page.url,
-      title: page.title.slice(0, 300),
-      referrer: page.referrer,
+      ...view,
       language: navigator.language,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       screen: { width: screen.width, height: screen.height },
     },
-    () => {},
+    (result) => {
+      if (!result.ok) return;
+      const unsent = unsentPages();
+      const at = unsent.findIndex((v) => v.url === view.url && v.title === view.title);
+      if (at >= 0) unsent.splice(at, 1);
+      store.setItem(pagesKey, JSON.stringify(unsent));
+    },
   );
 }
+
+// Views an earlier page of this site could not deliver go first.
+for (const view of unsentPages()) sendPage(view);
 
 async function ask<T extends object>(event: string, payload: unknown): Promise<Result<T>> {
   try {
