@@ -37,7 +37,7 @@ export interface Config {
   socketBurst: number;
   /** Messages one site may receive per second across all its sockets. */
   siteRatePerSec: number;
-  /** How long writes that arrive together wait to be grouped into one batch, in ms. */
+  /** How long writes wait to be grouped into one batch, in ms; 0 starts the next batch at once. */
   batchWindowMs: number;
   /** How long an agent's console session lasts without signing in again, in hours. */
   sessionTtlHours: number;
@@ -91,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketRatePerSec: int('PARLEY_SOCKET_RATE', 10),
     socketBurst: int('PARLEY_SOCKET_BURST', 20),
     siteRatePerSec: int('PARLEY_SITE_RATE', 500),
-    batchWindowMs: int('PARLEY_BATCH_WINDOW_MS', 2),
+    batchWindowMs: int('PARLEY_BATCH_WINDOW_MS', 0),
     sessionTtlHours: int('PARLEY_SESSION_TTL_HOURS', 12),
     loginAttemptsPerMinute: int('PARLEY_LOGIN_ATTEMPTS_PER_MIN', 5),
     snoozeTickMs: int('PARLEY_SNOOZE_TICK_MS', 15_000),

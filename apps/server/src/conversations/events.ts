@@ -5,8 +5,11 @@ import type { Conversation, Message, SeenEvent } from '@parley/protocol';
 import type { Route } from './writer';
 
 export interface ConversationEventMap {
-  /** A message was stored for the first time (retries do not re-announce). */
-  message: [message: Message, route: Route];
+  /**
+   * A message was stored for the first time (retries do not re-announce). `origin` is the socket
+   * that sent it, which already has it in its ack.
+   */
+  message: [message: Message, route: Route, origin: string | undefined];
   /** A conversation was created or changed (status, assignee, tags, channel...). */
   conversation: [conversation: Conversation];
   seen: [event: SeenEvent, route: Route];

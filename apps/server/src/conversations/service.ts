@@ -97,26 +97,29 @@ export class ConversationService {
   send(
     actor: Actor,
     input: { conversationId: string; clientMsgId: string; body: string; retry?: boolean | undefined },
+    origin?: string,
   ): Promise<WriteResult> {
     const { retry, ...entry } = input;
-    return this.append(actor, { ...entry, lookupStored: retry === true });
+    return this.append(actor, { ...entry, lookupStored: retry === true }, origin);
   }
 
   /**
    * Appends any timeline entry (message, note or event) the actor may write: the one path every
    * entry takes, so each gets a seq, is journaled, deduplicated by client id and announced.
+   * `origin` names the socket that sent it, so the announcement skips the sender.
    * @example service.append(agentActor, { conversationId, clientMsgId, body: 'VIP', type: 'note', visibility: 'agents' })
    */
   async append(
     actor: Actor | { kind: 'system' },
     input: Pick<WriteRequest, 'conversationId' | 'clientMsgId' | 'body'> &
       Partial<Pick<WriteRequest, 'type' | 'visibility' | 'channel' | 'data' | 'lookupStored'>>,
+    origin?: string,
   ): Promise<WriteResult> {
     const author: Author =
       actor.kind === 'system' ? { kind: 'system', id: 'parley', name: 'Parley' } : authorFor(actor);
     const guard = actor.kind === 'system' ? {} : guardFor(actor);
     const result = await this.writer.write({ ...input, author, guard });
-    if (result.ok && result.created) this.events.emit('message', result.message, result.route);
+    if (result.ok && result.created) this.events.emit('message', result.message, result.route, origin);
     return result;
   }
 

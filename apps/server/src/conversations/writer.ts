@@ -3,7 +3,8 @@
 // all journaled. That is what lets the relay persist near the speed of a bare Socket.IO server.
 import type { Author, Channel, Failure, Message, TimelineEntryType, Visibility } from '@parley/protocol';
 import { failure } from '@parley/protocol';
-import { type Collection, ObjectId } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import { type AnyBulkWriteOperation, type Collection, ObjectId } from 'mongodb';
 import type { ConversationDoc, MessageDoc } from './model';
 import { toMessage } from './wire';
 
@@ -43,29 +44,157 @@ interface Pending {
 
 const key = (conversationId: string, clientMsgId: string) => `${conversationId}/${clientMsgId}`;
 
-/** The conversation fields a run of new entries changes, as an update-pipeline $set. */
-function seqUpdate(group: WriteRequest[], now: Date): Record<string, unknown> {
-  const replies = group.filter((r) => (r.type ?? 'message') === 'message');
-  const set: Record<string, unknown> = { seq: { $add: ['$seq', group.length] }, updatedAt: now };
-  if (replies.length > 0) set.lastMessageAt = now;
-  const fromAgent = replies.some((r) => r.author.kind === 'agent');
-  const fromVisitor = replies.some((r) => r.author.kind === 'visitor');
-  if (fromAgent) set.firstResponseAt = { $ifNull: ['$firstResponseAt', now] };
-  // The console sorts by how long a visitor has waited; an agent's reply ends the wait.
-  if (fromAgent) set.waitingSince = null;
-  else if (fromVisitor) set.waitingSince = { $ifNull: ['$waitingSince', now] };
-  if (fromVisitor) {
-    // A visitor writing to a resolved or snoozed conversation reopens it.
-    set.status = { $cond: [{ $in: ['$status', ['resolved', 'snoozed']] }, 'open', '$status'] };
-    set.resolvedAt = { $cond: [{ $eq: ['$status', 'resolved'] }, null, '$resolvedAt'] };
-  }
-  return set;
+/** How many reservations each conversation remembers; see MessageWriter.reserve. */
+const RUN_LOG = 32;
+
+/** A reservation as logged on the conversation: who made it (node, batch, group) and its length. */
+interface Run {
+  by: string;
+  n: number;
 }
 
-function readPath(doc: object, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], doc);
+const authorsOf = (group: WriteRequest[]) => {
+  const replies = group.filter((r) => (r.type ?? 'message') === 'message');
+  return {
+    replies: replies.length > 0,
+    agent: replies.some((r) => r.author.kind === 'agent'),
+    visitor: replies.some((r) => r.author.kind === 'visitor'),
+  };
+};
+
+/**
+ * The one operator update that reserves a run of `group.length` seqs: $inc the counter and, in
+ * the same atomic update, append the run to the conversation's log, so the log's order is the
+ * order of the increments. Operator updates cost the engine a fraction of a pipeline update.
+ */
+function reservation(group: WriteRequest[], by: string, now: Date): Record<string, unknown> {
+  const { replies, agent } = authorsOf(group);
+  const set: Record<string, unknown> = { updatedAt: now };
+  if (replies) set.lastMessageAt = now;
+  // The console sorts by how long a visitor has waited; an agent's reply ends the wait.
+  if (agent) set.waitingSince = null;
+  return {
+    $inc: { seq: group.length },
+    $set: set,
+    $push: { seqRuns: { $each: [{ by, n: group.length }], $slice: -RUN_LOG } },
+  };
+}
+
+/**
+ * Where the run `by` starts, from a conversation's counter and log read together: the runs
+ * logged after it were added to the counter after it. Undefined when it is not in the log.
+ */
+export function runStart(seq: number, runs: Run[], by: string): number | undefined {
+  let after = seq;
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const run = runs[i]!;
+    after -= run.n;
+    if (run.by === by) return after + 1;
+  }
+  return undefined;
+}
+
+/**
+ * What a conversation's new runs change only sometimes (reopen a resolved one, stamp the first
+ * response, start the visitor's wait), as conditional updates. They are rare, so they are sent
+ * only where the conversation read back needs them, instead of making every reservation a
+ * pipeline update.
+ */
+function followUps(
+  runs: { group: WriteRequest[]; from: number }[],
+  _id: ObjectId,
+  state: Pick<Known, 'status' | 'answered' | 'waiting'>,
+  now: Date,
+): AnyBulkWriteOperation<ConversationDoc>[] {
+  const updates: AnyBulkWriteOperation<ConversationDoc>[] = [];
+  const when = (group: WriteRequest[], condition: Record<string, unknown>, set: Record<string, unknown>) =>
+    updates.push({ updateOne: { filter: { ...group[0]!.guard, _id, ...condition }, update: { $set: set } } });
+  const visitor = runs.find((run) => authorsOf(run.group).visitor);
+  const agent = runs.find((run) => authorsOf(run.group).agent);
+  // A visitor writing to a resolved or snoozed conversation reopens it.
+  if (visitor && (state.status === 'resolved' || state.status === 'snoozed')) {
+    when(
+      visitor.group,
+      { status: state.status },
+      state.status === 'resolved' ? { status: 'open', resolvedAt: null } : { status: 'open' },
+    );
+  }
+  if (agent && !state.answered) when(agent.group, { firstResponseAt: null }, { firstResponseAt: now });
+  // The visitor is waiting when the latest reply is theirs (an agent's reply cleared the wait).
+  const replies = runs.filter((run) => authorsOf(run.group).replies).sort((x, y) => x.from - y.from);
+  const last = replies.at(-1);
+  if (last && authorsOf(last.group).visitor && !state.waiting) {
+    when(last.group, { waitingSince: null }, { waitingSince: now });
+  }
+  return updates;
+}
+
+/**
+ * What a writer knows of a conversation after reserving on it: enough to write the next batch
+ * without reading it back, as long as the reservation's filter finds it unchanged.
+ */
+interface Known {
+  siteId: string;
+  visitorId: string;
+  channel: 'chat' | 'email';
+  status: string;
+  /** Has firstResponseAt. */
+  answered: boolean;
+  /** Has waitingSince. */
+  waiting: boolean;
+  seq: number;
+}
+
+/** The conversation fields a reservation reads back. */
+const READ_BACK = {
+  siteId: 1,
+  visitorId: 1,
+  channel: 1,
+  status: 1,
+  firstResponseAt: 1,
+  waitingSince: 1,
+  seq: 1,
+  seqRuns: 1,
+} as const;
+
+/** Conversations a writer remembers; past this many it forgets them all and reads back again. */
+const MAX_KNOWN = 10_000;
+
+function knownOf(
+  doc: Pick<
+    ConversationDoc,
+    'siteId' | 'visitorId' | 'channel' | 'status' | 'firstResponseAt' | 'waitingSince' | 'seq'
+  >,
+): Known {
+  return {
+    siteId: doc.siteId.toHexString(),
+    visitorId: doc.visitorId.toHexString(),
+    channel: doc.channel ?? 'chat',
+    status: doc.status ?? 'open',
+    answered: Boolean(doc.firstResponseAt),
+    waiting: Boolean(doc.waitingSince),
+    seq: doc.seq,
+  };
+}
+
+/** A filter that matches only while every field the writer relies on is as it knows it. */
+function unchanged(known: Known): Record<string, unknown> {
+  return {
+    seq: known.seq,
+    channel: known.channel,
+    status: known.status,
+    firstResponseAt: known.answered ? { $ne: null } : null,
+    waitingSince: known.waiting ? { $ne: null } : null,
+  };
+}
+
+interface Planned {
+  group: WriteRequest[];
+  conversationId: string;
+  /** The run's name in the conversation's log. */
+  by: string;
+  /** When set, the reservation applies only if the conversation is still as known. */
+  expected: Known | undefined;
 }
 
 /** Batches whose reservations are made and whose inserts may still be running. */
@@ -74,6 +203,8 @@ const MAX_STORING = 4;
 interface Reserved {
   docs: MessageDoc[];
   routes: Map<string, Route>;
+  /** Conditional conversation changes to make before the entries are stored. */
+  updates: AnyBulkWriteOperation<ConversationDoc>[];
   settle: (k: string, result: WriteResult, duplicateResult?: WriteResult) => void;
 }
 
@@ -82,8 +213,10 @@ export class MessageWriter {
   private scheduled = false;
   private readonly storing = new Set<Promise<void>>();
   private batchNo = 0;
-  /** This process's claim field name on conversations; random so relays never share one. */
-  private readonly nodeId = new ObjectId().toHexString();
+  /** Names this process's runs in the conversations' logs; random so relays never share one. */
+  private readonly nodeId = randomBytes(8).toString('base64url');
+  /** What this process last saw of the conversations it wrote to; see Known. */
+  private readonly known = new Map<string, Known>();
 
   constructor(
     private readonly conversations: Collection<ConversationDoc>,
@@ -96,7 +229,10 @@ export class MessageWriter {
       this.queue.push({ request, resolve });
       if (!this.scheduled) {
         this.scheduled = true;
-        setTimeout(() => void this.drain(), this.windowMs);
+        // By default a batch starts as soon as this turn of the event loop is done: under load,
+        // the sends that arrive while one batch is being written make up the next.
+        if (this.windowMs > 0) setTimeout(() => void this.drain(), this.windowMs);
+        else setImmediate(() => void this.drain());
       }
     });
   }
@@ -160,10 +296,9 @@ export class MessageWriter {
       if (byKey.has(k)) settle(k, { ok: true, message: toMessage(doc), created: false });
     }
 
-    // One bulkWrite reserves a run of seqs for every conversation in the batch. Each update also
-    // records, under this process's own claim field, where its run starts: the update computes it
-    // atomically from the old seq, and no other process writes that field, so reading it back
-    // tells exactly which seqs are ours even with other relays writing the same conversation.
+    // One bulkWrite reserves a run of seqs for every group in the batch: $inc the counter and log
+    // the run under a name only this batch uses. Reading the counter and the log back tells
+    // exactly which seqs are ours, even with other relays writing the same conversation.
     const groups = new Map<string, WriteRequest[]>();
     for (const list of byKey.values()) {
       const request = list[0]!.request;
@@ -175,50 +310,90 @@ export class MessageWriter {
     if (groups.size === 0) return null;
     const batchNo = ++this.batchNo;
     const now = new Date();
-    const slotsUsed = new Map<string, number>();
-    const planned = [...groups.values()].map((group) => {
+    const groupsOf = new Map<string, number>();
+    for (const group of groups.values()) {
+      const id = group[0]!.conversationId;
+      groupsOf.set(id, (groupsOf.get(id) ?? 0) + 1);
+    }
+    let todo: Planned[] = [...groups.values()].map((group, i) => {
       const conversationId = group[0]!.conversationId;
-      const slot = slotsUsed.get(conversationId) ?? 0;
-      slotsUsed.set(conversationId, slot + 1);
-      return { group, conversationId, claim: `seqClaims.${this.nodeId}.g${slot}` };
+      // What this process last saw of the conversation, when it is the only group on it.
+      const expected = groupsOf.get(conversationId) === 1 ? this.known.get(conversationId) : undefined;
+      return { group, conversationId, by: `${this.nodeId}:${batchNo}:${i}`, expected };
     });
-    await this.conversations.bulkWrite(
-      planned.map(({ group, conversationId, claim }) => ({
-        updateOne: {
-          filter: { ...group[0]!.guard, _id: new ObjectId(conversationId) },
-          update: [
-            { $set: { ...seqUpdate(group, now), [claim]: { b: batchNo, from: { $add: ['$seq', 1] } } } },
-          ],
-        },
-      })),
-      // Not journaled on its own: the journal is written in order, so the batch's journaled
-      // insertMany makes this durable before any ack, and a reservation lost in a crash is only
-      // a gap in seqs, which clients step over.
-      { ordered: false, writeConcern: { w: 1, j: false } },
-    );
-    const claimed = await this.conversations
-      .find(
-        { _id: { $in: [...slotsUsed.keys()].map((id) => new ObjectId(id)) } },
-        { projection: { siteId: 1, visitorId: 1, channel: 1, [`seqClaims.${this.nodeId}`]: 1 } },
-      )
-      .toArray();
-    const byId = new Map(claimed.map((doc) => [doc._id.toHexString(), doc]));
+    const placed: { group: WriteRequest[]; conversationId: string; from: number; after: Known }[] = [];
+    while (todo.length > 0) {
+      const { matchedCount } = await this.conversations.bulkWrite(
+        todo.map(({ group, conversationId, by, expected }) => ({
+          updateOne: {
+            filter: { ...group[0]!.guard, _id: new ObjectId(conversationId), ...(expected ? unchanged(expected) : {}) },
+            update: reservation(group, by, now),
+          },
+        })),
+        // Not journaled on its own: the journal is written in order, so the batch's journaled
+        // insertMany makes this durable before any ack, and a reservation lost in a crash is only
+        // a gap in seqs, which clients step over.
+        { ordered: false, writeConcern: { w: 1, j: false } },
+      );
+      if (matchedCount === todo.length && todo.every((p) => p.expected)) {
+        // Every conversation was as this process last saw it, so nobody else reserved in
+        // between: the runs start right after the seqs it knew, and nothing needs reading back.
+        for (const { group, conversationId, expected } of todo) {
+          const { agent } = authorsOf(group);
+          const after = { ...expected!, seq: expected!.seq + group.length, waiting: !agent && expected!.waiting };
+          placed.push({ group, conversationId, from: expected!.seq + 1, after });
+        }
+        break;
+      }
+      const read = await this.conversations
+        .find(
+          { _id: { $in: [...new Set(todo.map((p) => p.conversationId))].map((id) => new ObjectId(id)) } },
+          { projection: READ_BACK },
+        )
+        .toArray();
+      const byId = new Map(read.map((doc) => [doc._id.toHexString(), doc]));
+      const again: Planned[] = [];
+      for (const planned of todo) {
+        const { group, conversationId, by, expected } = planned;
+        const doc = byId.get(conversationId);
+        const log = (doc as { seqRuns?: Run[] } | undefined)?.seqRuns ?? [];
+        const from = doc ? runStart(doc.seq, log, by) : undefined;
+        if (doc && from !== undefined) {
+          placed.push({ group, conversationId, from, after: knownOf(doc) });
+          continue;
+        }
+        this.known.delete(conversationId);
+        if (expected) {
+          // The conversation changed since this process last saw it: reserve again, unconditionally.
+          again.push({ ...planned, expected: undefined });
+          continue;
+        }
+        // No run: the guard did not match (no such conversation, or not this author's to write),
+        // or, with a full log, more than RUN_LOG reservations by other relays came in between
+        // and pushed it out: its seqs stay a gap and the clients retry.
+        const pushedOut =
+          doc !== undefined &&
+          log.length >= RUN_LOG &&
+          (await this.conversations.countDocuments({ ...group[0]!.guard, _id: doc._id })) > 0;
+        const refusal = pushedOut
+          ? failure('unavailable', 'could not store the message, try again')
+          : failure('not_found', 'no such conversation');
+        for (const r of group) settle(key(r.conversationId, r.clientMsgId), refusal);
+      }
+      todo = again;
+    }
+
     const docs: MessageDoc[] = [];
     const routes = new Map<string, Route>();
-    for (const { group, conversationId, claim } of planned) {
-      const doc = byId.get(conversationId);
-      const reservation = doc ? (readPath(doc, claim) as { b: number; from: number } | undefined) : undefined;
-      if (!doc || reservation?.b !== batchNo) {
-        // The guard did not match: no such conversation, or not this author's to write.
-        const missing = failure('not_found', 'no such conversation');
-        for (const r of group) settle(key(r.conversationId, r.clientMsgId), missing);
-        continue;
-      }
-      routes.set(conversationId, {
-        siteId: doc.siteId.toHexString(),
-        visitorId: doc.visitorId.toHexString(),
-      });
-      let seq = reservation.from;
+    const runs = new Map<string, { group: WriteRequest[]; from: number }[]>();
+    const after = new Map<string, Known>();
+    for (const { group, conversationId, from, after: state } of placed) {
+      const list = runs.get(conversationId) ?? [];
+      list.push({ group, from });
+      runs.set(conversationId, list);
+      after.set(conversationId, state);
+      routes.set(conversationId, { siteId: state.siteId, visitorId: state.visitorId });
+      let seq = from;
       for (const r of group) {
         const author: MessageDoc['author'] = { kind: r.author.kind, id: r.author.id };
         if (r.author.name) author.name = r.author.name;
@@ -230,7 +405,7 @@ export class MessageWriter {
           type: r.type ?? 'message',
           visibility: r.visibility ?? 'all',
           // Unless the caller says (an inbound email), an entry travels on the conversation's channel.
-          channel: r.channel ?? doc.channel ?? 'chat',
+          channel: r.channel ?? state.channel,
           author,
           body: r.body,
           ...(r.data ? { data: r.data } : {}),
@@ -238,10 +413,24 @@ export class MessageWriter {
         } as MessageDoc);
       }
     }
-    return docs.length === 0 ? null : { docs, routes, settle };
+    if (this.known.size > MAX_KNOWN) this.known.clear();
+    const updates: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    for (const [id, list] of runs) {
+      const state = after.get(id)!;
+      const more = followUps(list, new ObjectId(id), state, now);
+      updates.push(...more);
+      // A conditional change may or may not apply: the next batch reads the conversation back.
+      if (more.length > 0) this.known.delete(id);
+      else this.known.set(id, state);
+    }
+    return docs.length === 0 ? null : { docs, routes, updates, settle };
   }
 
-  private async store({ docs, routes, settle }: Reserved): Promise<void> {
+  private async store({ docs, routes, updates, settle }: Reserved): Promise<void> {
+    // Journaled by the insertMany below, which the journal writes after them.
+    if (updates.length > 0) {
+      await this.conversations.bulkWrite(updates, { ordered: false, writeConcern: { w: 1, j: false } });
+    }
     const failedIndexes = new Set<number>();
     try {
       await this.messages.insertMany(docs, { ordered: false });

@@ -70,9 +70,12 @@ export async function attachRealtime(
   setUpAgentNamespace(ctx);
 
   const events = services.conversations.events;
-  events.on('message', (message, route) => {
-    if (message.visibility === 'all') visitors.to(visitorRoom(route.visitorId)).emit('message', message);
-    ctx.toAgents(route.siteId).emit('message', message);
+  events.on('message', (message, route, origin) => {
+    const skip = origin ? [origin] : [];
+    if (message.visibility === 'all') {
+      visitors.to(visitorRoom(route.visitorId)).except(skip).emit('message', message);
+    }
+    ctx.toAgents(route.siteId).except(skip).emit('message', message);
   });
   events.on('conversation', (conversation) => {
     visitors.to(visitorRoom(conversation.visitorId)).emit('conversation', conversation);

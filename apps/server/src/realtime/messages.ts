@@ -27,7 +27,8 @@ export function registerTimelineHandlers(
     handler(
       sendMessageSchema,
       async (payload) => {
-        const result = await conversations.send(actor, payload);
+        // The sender has the message in its ack; the fan-out skips its socket.
+        const result = await conversations.send(actor, payload, socket.id);
         return result.ok ? { ok: true, message: result.message } : result;
       },
       (payload) => tooLarge(payload) ?? limit(),
