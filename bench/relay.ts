@@ -179,7 +179,9 @@ async function main() {
         PARLEY_SOCKET_RATE: '1000000',
         PARLEY_SOCKET_BURST: '1000000',
         PARLEY_SITE_RATE: '1000000',
-        ...(process.env.PARLEY_BATCH_WINDOW_MS ? { PARLEY_BATCH_WINDOW_MS: process.env.PARLEY_BATCH_WINDOW_MS } : {}),
+        ...(process.env.PARLEY_BATCH_WINDOW_MS
+          ? { PARLEY_BATCH_WINDOW_MS: process.env.PARLEY_BATCH_WINDOW_MS }
+          : {}),
       },
       nodeArgs,
     );

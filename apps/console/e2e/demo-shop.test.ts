@@ -62,6 +62,9 @@ it('a shopper writes on the demo shop; the agent sees page and cart, replies wit
   await panel.locator('.current-page', { hasText: /cart/i }).waitFor();
   await panel.locator('.trail', { hasText: 'Blue enamel mug' }).waitFor();
   await panel.getByText('1× Blue enamel mug').waitFor();
+  // The relay pushes cart changes: the panel follows before its 10-second fallback refresh.
+  await shop.getByRole('button', { name: 'Empty cart' }).click();
+  await panel.getByText('1× Blue enamel mug').waitFor({ state: 'detached', timeout: 8000 });
 
   const box = console.getByRole('textbox', { name: 'Reply' });
   await box.fill('/hello');

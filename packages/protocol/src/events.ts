@@ -71,6 +71,8 @@ export interface ServerToClientEvents {
   seen: (event: SeenEvent) => void;
   /** Sent to a visitor once per connection: the identity to keep and present next time. */
   session: (session: VisitorSession) => void;
+  /** Sent to agents: what the relay knows of this visitor (page, attributes, profile) changed. */
+  visitor: (event: { visitorId: string }) => void;
 }
 
 /** Handshake `auth` of the visitor namespace. */

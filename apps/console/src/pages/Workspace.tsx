@@ -167,8 +167,7 @@ export function Workspace({
     });
   }, []);
 
-  // The clock for waits and local times; the visitor panel follows the visitor's page and cart,
-  // which change without a timeline event.
+  // The clock for waits and local times, and a fallback refresh of the visitor panel.
   useEffect(() => {
     const timer = setInterval(() => {
       setNow(Date.now());
@@ -176,6 +175,19 @@ export function Workspace({
     }, 10_000);
     return () => clearInterval(timer);
   }, [refreshDetails]);
+
+  // The visitor panel follows the visitor's page, cart and profile as the relay reports changes.
+  const shownVisitor = useRef<string | null>(null);
+  shownVisitor.current = details?.visitor.id ?? null;
+  useEffect(() => {
+    const onVisitor = ({ visitorId }: { visitorId: string }) => {
+      if (selected.current && shownVisitor.current === visitorId) void refreshDetails(selected.current);
+    };
+    client.socket.on('visitor', onVisitor);
+    return () => {
+      client.socket.off('visitor', onVisitor);
+    };
+  }, [client, refreshDetails]);
 
   // The open conversation: its timeline is followed (replayed now and after every reconnect).
   useEffect(() => {

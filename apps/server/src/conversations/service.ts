@@ -7,18 +7,28 @@ import type { Connection } from 'mongoose';
 import { ConversationEvents } from './events';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
 import { toConversation, toMessage } from './wire';
-import { MessageWriter, type Route, type WriteRequest, type WriteResult } from './writer';
+import {
+  type Access,
+  accessFilter,
+  MessageWriter,
+  type Route,
+  type WriteRequest,
+  type WriteResult,
+} from './writer';
 
 /** Who is acting: a visitor on its own conversations, or an agent on its sites' conversations. */
 export type Actor =
   | { kind: 'visitor'; visitorId: string; siteId: string; name?: string }
   | { kind: 'agent'; agentId: string; name: string; siteIds: string[] | null };
 
-function guardFor(actor: Actor): Record<string, unknown> {
-  if (actor.kind === 'visitor') return { visitorId: new ObjectId(actor.visitorId) };
-  if (actor.siteIds === null) return {};
-  return { siteId: { $in: actor.siteIds.map((id) => new ObjectId(id)) } };
+function accessFor(actor: Actor | { kind: 'system' }): Access {
+  if (actor.kind === 'visitor') return { visitorId: actor.visitorId };
+  if (actor.kind === 'system' || actor.siteIds === null) return 'any';
+  return { siteIds: actor.siteIds };
 }
+
+/** The conversations the actor may see and write to, as a filter. */
+const guardFor = (actor: Actor | { kind: 'system' }) => accessFilter(accessFor(actor));
 
 function authorFor(actor: Actor): Author {
   if (actor.kind === 'visitor') {
@@ -117,8 +127,7 @@ export class ConversationService {
   ): Promise<WriteResult> {
     const author: Author =
       actor.kind === 'system' ? { kind: 'system', id: 'parley', name: 'Parley' } : authorFor(actor);
-    const guard = actor.kind === 'system' ? {} : guardFor(actor);
-    const result = await this.writer.write({ ...input, author, guard });
+    const result = await this.writer.write({ ...input, author, access: accessFor(actor) });
     if (result.ok && result.created) this.events.emit('message', result.message, result.route, origin);
     return result;
   }
@@ -258,7 +267,7 @@ export class ConversationService {
     conversationId: string,
     change: { channel: Channel; emailTo: string | null; clientMsgId: string; body: string },
   ): Promise<Result<{ conversation: Conversation }>> {
-    const guard = actor.kind === 'system' ? {} : guardFor(actor);
+    const guard = guardFor(actor);
     const updated = await this.conversations.findOneAndUpdate(
       { ...guard, _id: new ObjectId(conversationId) },
       { $set: { channel: change.channel, emailTo: change.emailTo, updatedAt: new Date() } },

@@ -49,7 +49,7 @@ function fromVisitor(conversation: { id: string; visitorId: ObjectId }, body = '
     body,
     author: { kind: 'visitor', id: conversation.visitorId.toHexString() },
     lookupStored: false,
-    guard: { visitorId: conversation.visitorId },
+    access: { visitorId: conversation.visitorId.toHexString() },
   };
 }
 function fromAgent(conversation: { id: string }, body = 'hello'): WriteRequest {
@@ -59,7 +59,7 @@ function fromAgent(conversation: { id: string }, body = 'hello'): WriteRequest {
     body,
     author: { kind: 'agent', id: 'agent-1', name: 'Ana' },
     lookupStored: false,
-    guard: {},
+    access: 'any',
   };
 }
 
@@ -88,7 +88,10 @@ describe('MessageWriter', () => {
     const writers = Array.from({ length: 4 }, writer);
     const requests = Array.from({ length: 600 }, (_, i) => {
       const target = targets[i % targets.length]!;
-      return { request: i % 3 === 0 ? fromAgent(target) : fromVisitor(target), by: writers[i % writers.length]! };
+      return {
+        request: i % 3 === 0 ? fromAgent(target) : fromVisitor(target),
+        by: writers[i % writers.length]!,
+      };
     });
     // Sent in waves so the writers' batches interleave on the same documents.
     const results = [];
@@ -98,12 +101,17 @@ describe('MessageWriter', () => {
     }
     expect(results.every((r) => r.ok && r.created)).toBe(true);
     for (const target of targets) {
-      const stored = await messages.find({ conversationId: new ObjectId(target.id) }).sort({ seq: 1 }).toArray();
+      const stored = await messages
+        .find({ conversationId: new ObjectId(target.id) })
+        .sort({ seq: 1 })
+        .toArray();
       expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
       expect((await read(target.id))?.seq).toBe(120);
       // What each writer acked is exactly what is stored.
       const acked = results.flatMap((r) =>
-        r.ok && r.message.conversationId === target.id ? [[r.message.clientMsgId, r.message.seq] as const] : [],
+        r.ok && r.message.conversationId === target.id
+          ? [[r.message.clientMsgId, r.message.seq] as const]
+          : [],
       );
       expect(new Map(acked)).toEqual(new Map(stored.map((m) => [m.clientMsgId, m.seq])));
     }
@@ -131,17 +139,30 @@ describe('MessageWriter', () => {
     );
     expect(await seqOf(mine, fromVisitor(target, 'one more question'))).toEqual([6, 'email']);
     expect(await read(target.id)).toMatchObject({ status: 'open', resolvedAt: null, seq: 6 });
-    const stored = await messages.find({ conversationId: new ObjectId(target.id) }).sort({ seq: 1 }).toArray();
+    const stored = await messages
+      .find({ conversationId: new ObjectId(target.id) })
+      .sort({ seq: 1 })
+      .toArray();
     expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('refuses an author the guard does not let in, and reserves nothing for it', async () => {
+  it('refuses an author whose access does not reach the conversation, and reserves nothing for it', async () => {
     const target = await newConversation();
+    const siteId = (await read(target.id))!.siteId.toHexString();
     const intruder = { id: target.id, visitorId: new ObjectId() };
-    const result = await writer().write(fromVisitor(intruder));
-    expect(result).toMatchObject({ ok: false, code: 'not_found' });
-    expect((await read(target.id))?.seq).toBe(0);
-    expect(await messages.countDocuments({ conversationId: new ObjectId(target.id) })).toBe(0);
+    // A writer that has never seen the conversation filters by access in the engine...
+    expect(await writer().write(fromVisitor(intruder))).toMatchObject({ ok: false, code: 'not_found' });
+    // ...and one that has written to it checks the owner it remembers.
+    const w = writer();
+    expect(await w.write(fromVisitor(target))).toMatchObject({ ok: true, message: { seq: 1 } });
+    expect(await w.write(fromVisitor(intruder))).toMatchObject({ ok: false, code: 'not_found' });
+    const otherSite = { ...fromAgent(target), access: { siteIds: [new ObjectId().toHexString()] } };
+    expect(await w.write(otherSite)).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await writer().write(otherSite)).toMatchObject({ ok: false, code: 'not_found' });
+    const sameSite = { ...fromAgent(target), access: { siteIds: [siteId] } };
+    expect(await w.write(sameSite)).toMatchObject({ ok: true, message: { seq: 2 } });
+    expect((await read(target.id))?.seq).toBe(2);
+    expect(await messages.countDocuments({ conversationId: new ObjectId(target.id) })).toBe(2);
   });
 
   it('still tells a refused author not_found once the run log is full', async () => {

@@ -139,6 +139,8 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
     updates = next.catch(() => {});
     return next;
   };
+  // Agents with this visitor open refetch what they show of them.
+  const changed = () => ctx.toAgents(site.id).emit('visitor', { visitorId: visitor.id });
   socket.on(
     'visitor:context',
     handler(visitorContextSchema, (context) =>
@@ -147,6 +149,7 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
           ...context,
           ...(userAgent ? { userAgent } : {}),
         });
+        changed();
         return { ok: true as const };
       }),
     ),
@@ -154,7 +157,11 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
   socket.on(
     'visitor:attributes',
     handler(visitorAttributesSchema, ({ attributes }) =>
-      inOrder(() => services.visitors.setAttributes(visitor.id, attributes)),
+      inOrder(async () => {
+        const result = await services.visitors.setAttributes(visitor.id, attributes);
+        if (result.ok) changed();
+        return result;
+      }),
     ),
   );
   socket.on(
@@ -164,6 +171,7 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
       if (problem) return failure('bad_request', problem);
       await services.visitors.updateProfile(visitor.id, profile);
       if (profile.name) actor.name = profile.name;
+      changed();
       return { ok: true };
     }),
   );
@@ -171,6 +179,7 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
     'visitor:email',
     handler(visitorEmailSchema, async ({ email }) => {
       await services.visitors.updateProfile(visitor.id, { email });
+      changed();
       return { ok: true };
     }),
   );

@@ -272,6 +272,31 @@ describe('attribute order', () => {
   });
 });
 
+describe('live visitor updates', () => {
+  it("tells the site's agents when a visitor's page, attributes or profile change, and nobody else", async () => {
+    const agent = track(await ready(agentClient(env.relay.url, env.agent.token)));
+    const outsider = track(await ready(agentClient(env.relay.url, env.outsider.token)));
+    const heard: string[] = [];
+    const overheard: string[] = [];
+    agent.socket.on('visitor', ({ visitorId }) => heard.push(visitorId));
+    outsider.socket.on('visitor', ({ visitorId }) => overheard.push(visitorId));
+    const { client, visitorId } = await visitor();
+    expect(await ask(client, 'visitor:context', { url: 'http://shop.test/cart', title: 'Cart' })).toEqual({
+      ok: true,
+    });
+    expect(await ask(client, 'visitor:attributes', { attributes: { cartItems: 1 } })).toEqual({ ok: true });
+    expect(await ask(client, 'visitor:email', { email: 'ana@example.com' })).toEqual({ ok: true });
+    await eventually(() => expect(heard).toEqual([visitorId, visitorId, visitorId]));
+    // A refused update changes nothing, so nobody is told.
+    expect(await ask(client, 'visitor:attributes', { attributes: { 'a.b': 1 } })).toMatchObject({
+      ok: false,
+    });
+    await ask(client, 'visitor:context', { url: 'http://shop.test/', title: 'Shop' });
+    await eventually(() => expect(heard).toHaveLength(4));
+    expect(overheard).toEqual([]);
+  });
+});
+
 describe('pre-chat form', () => {
   it("checks the form against the site's fields and consent, then stores the profile", async () => {
     const site = await env.relay.services.sites.create({ name: 'Form Shop', allowedOrigins: [SHOP_ORIGIN] });
