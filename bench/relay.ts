@@ -40,6 +40,23 @@ const percentile = (sorted: number[], p: number) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/** Calls `send(lane, k)` on every lane at RATE/lanes per second for `seconds`, lanes staggered. */
+async function paced(lanes: number, seconds: number, send: (lane: number, k: number) => void): Promise<void> {
+  const interval = (1000 * lanes) / RATE;
+  const perLane = Math.floor((seconds * RATE) / lanes);
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, i) => {
+      await sleep((interval * i) / lanes);
+      const start = performance.now();
+      for (let k = 0; k < perLane; k++) {
+        const wait = start + k * interval - performance.now();
+        if (wait > 0) await sleep(wait);
+        send(i, k);
+      }
+    }),
+  );
+}
+
 /** Every visitor sends at RATE/PAIRS msg/s for `seconds`; latency = agent receipt − visitor send. */
 async function latencyPhase(
   target: Target,
@@ -52,25 +69,15 @@ async function latencyPhase(
     if (sentAt) latencies.push(performance.now() - sentAt);
   };
   for (const pair of target.pairs) pair.agent.on('message', onMessage);
-  const interval = (1000 * PAIRS) / RATE;
-  const perVisitor = Math.floor((seconds * RATE) / PAIRS);
-  await Promise.all(
-    target.pairs.map(async (pair, i) => {
-      await sleep((interval * i) / PAIRS);
-      const start = performance.now();
-      for (let k = 0; k < perVisitor; k++) {
-        const due = start + k * interval;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-        const body = `${performance.now()} latency ${k}`;
-        pair.visitor.emit(
-          'message:send',
-          { conversationId: pair.conversationId, clientMsgId: `lat-${i}-${k}-${Date.now()}`, body },
-          () => {},
-        );
-      }
-    }),
-  );
+  await paced(target.pairs.length, seconds, (i, k) => {
+    const pair = target.pairs[i]!;
+    const body = `${performance.now()} latency ${k}`;
+    pair.visitor.emit(
+      'message:send',
+      { conversationId: pair.conversationId, clientMsgId: `lat-${i}-${k}-${Date.now()}`, body },
+      () => {},
+    );
+  });
   await sleep(1000);
   for (const pair of target.pairs) pair.agent.off('message', onMessage);
   latencies.sort((a, b) => a - b);
@@ -105,6 +112,56 @@ async function throughputPhase(target: Target): Promise<number> {
     }),
   );
   return acked / ((performance.now() - started) / 1000);
+}
+
+/**
+ * The relay's storage path alone, in this process: the same sends through the conversation
+ * service (validated ids, batched, journaled) with no sockets, at RATE and then with PAIRS ×
+ * WINDOW in flight. What the relay adds on top of it is Socket.IO.
+ */
+async function writerPhases(
+  services: ReturnType<typeof createServices>,
+  siteIds: string[],
+): Promise<{ p50: number; p99: number; perSec: number }> {
+  const lanes = await Promise.all(
+    siteIds.map(async (siteId, i) => {
+      const { visitor } = await services.visitors.mint(siteId);
+      const actor = { kind: 'visitor' as const, visitorId: visitor.id, siteId };
+      const { conversation } = await services.conversations.start(actor, `writer-${i}`);
+      let n = 0;
+      return () =>
+        services.conversations.send(actor, {
+          conversationId: conversation.id,
+          clientMsgId: `w-${i}-${n++}`,
+          body: 'writer',
+        });
+    }),
+  );
+  const latencies: number[] = [];
+  const pending: Promise<unknown>[] = [];
+  const measure = (lane: number) => {
+    const started = performance.now();
+    pending.push(lanes[lane]!().then(() => latencies.push(performance.now() - started)));
+  };
+  await paced(lanes.length, 1, measure); // warm-up
+  await Promise.all(pending.splice(0));
+  latencies.length = 0;
+  await paced(lanes.length, SECONDS, measure);
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+
+  let stored = 0;
+  let running = true;
+  const started = performance.now();
+  const stop = sleep(SECONDS * 1000).then(() => {
+    running = false;
+  });
+  const lane = async (send: () => Promise<{ ok: boolean }>) => {
+    while (running) if ((await send()).ok) stored++;
+  };
+  await Promise.all([...lanes.flatMap((send) => Array.from({ length: WINDOW }, () => lane(send))), stop]);
+  const perSec = stored / ((performance.now() - started) / 1000);
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSec };
 }
 
 async function bareTarget(url: string): Promise<Target> {
@@ -168,7 +225,7 @@ async function main() {
           role: 'agent',
           siteIds: [site.id],
         });
-        return { key: site.publicKey, agentToken: token };
+        return { id: site.id, key: site.publicKey, agentToken: token };
       }),
     );
 
@@ -220,6 +277,13 @@ async function main() {
         pair.agent.close();
       }
     }
+    const writer = await writerPhases(
+      services,
+      sites.map((site) => site.id),
+    );
+    console.log(
+      `writer p50 ${writer.p50.toFixed(2)} ms  p99 ${writer.p99.toFixed(2)} ms  throughput ${writer.perSec.toFixed(0)} msg/s  (the relay's storage path alone, no sockets)`,
+    );
     const relay = results.relay!;
     const bare = results.bare!;
     const ratio = relay.perSec / bare.perSec;
@@ -236,6 +300,9 @@ async function main() {
         bareP50Ms: round(bare.p50),
         bareP99Ms: round(bare.p99),
         barePerSec: Math.round(bare.perSec),
+        writerP50Ms: round(writer.p50),
+        writerP99Ms: round(writer.p99),
+        writerPerSec: Math.round(writer.perSec),
         ratio: round(ratio),
         withinBudget: relay.p99 <= 25 && ratio >= 0.5,
       }),
