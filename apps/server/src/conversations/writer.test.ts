@@ -204,6 +204,14 @@ describe('MessageWriter', () => {
     await w.write(fromAgent(target, 'anything else?'));
     expect((await read(target.id))?.firstResponseAt).toEqual(answered?.firstResponseAt);
 
+    // An agent's reply in the very next batch ends the wait the visitor's message started.
+    const fresh = await newConversation();
+    const first = w.write(fromVisitor(fresh));
+    await new Promise((resolve) => setImmediate(resolve));
+    const reply = w.write(fromAgent(fresh));
+    await Promise.all([first, reply]);
+    expect((await read(fresh.id))?.waitingSince).toBeNull();
+
     // In one batch, whoever wrote last decides whether the visitor is waiting.
     await Promise.all([w.write(fromAgent(target, 'sure')), w.write(fromVisitor(target, 'thanks'))]);
     expect((await read(target.id))?.waitingSince).toBeInstanceOf(Date);

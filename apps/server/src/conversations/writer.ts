@@ -1,6 +1,7 @@
 // Group commit for messages. Sends that arrive while a batch is being written make up the next
 // one; a batch costs a read for retries (only when a client says it is retrying), one update per
-// conversation reserving its seqs, one read of those conversations, and one journaled insertMany.
+// conversation reserving its seqs, one read of those conversations, now and then a few
+// conditional updates (reopen, first response, waiting), and one journaled insertMany.
 // That is what lets the relay persist at a fair fraction of a bare Socket.IO server's speed.
 
 import { randomBytes } from 'node:crypto';
@@ -168,8 +169,6 @@ const MAX_STORING = 4;
 interface Reserved {
   docs: MessageDoc[];
   routes: Map<string, Route>;
-  /** Conditional conversation changes to make before the entries are stored. */
-  updates: AnyBulkWriteOperation<ConversationDoc>[];
   settle: (k: string, result: WriteResult, duplicateResult?: WriteResult) => void;
 }
 
@@ -384,14 +383,15 @@ export class MessageWriter {
       };
       return followUps(list, doc._id, state, now);
     });
-    return docs.length === 0 ? null : { docs, routes, updates, settle };
-  }
-
-  private async store({ docs, routes, updates, settle }: Reserved): Promise<void> {
-    // Journaled by the insertMany below, which the journal writes after them.
+    // Made before the next batch's reservation, so a later batch's change (an agent's reply
+    // ending the wait) lands after them; journaled by this batch's insertMany, written after them.
     if (updates.length > 0) {
       await this.conversations.bulkWrite(updates, { ordered: false, writeConcern: { w: 1, j: false } });
     }
+    return docs.length === 0 ? null : { docs, routes, settle };
+  }
+
+  private async store({ docs, routes, settle }: Reserved): Promise<void> {
     const failedIndexes = new Set<number>();
     try {
       await this.messages.insertMany(docs, { ordered: false });
