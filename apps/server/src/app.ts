@@ -81,6 +81,7 @@ export async function startRelay(config: Config): Promise<Relay> {
       closing ??= (async () => {
         for (const worker of workers) await worker.close();
         await realtime.close();
+        await services.routing.settled();
         await connection.close();
       })();
       return closing;

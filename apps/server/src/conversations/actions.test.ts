@@ -484,6 +484,8 @@ describe('snoozing and teams', () => {
       // Nobody is online yet: the chat waits unassigned.
       visitor.send(started.conversation.id, 'I want 200 mugs');
       await eventually(() => expect(visitor.pending()).toHaveLength(0));
+      // The routing the message started has found nobody before the member comes online.
+      await services.routing.settled();
       await services.agents.setPresence(member.id, 'online');
       const moved = await services.actions.apply(relay.agent.agent, started.conversation.id, {
         action: 'transfer',

@@ -13,6 +13,8 @@ import { toConversation } from './wire';
 
 export class Routing {
   private readonly collection: Collection<ConversationDoc>;
+  /** Routing started by events and not finished yet. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     connection: Connection,
@@ -29,10 +31,13 @@ export class Routing {
    */
   listen(conversations: ConversationService): void {
     // Most sites assign by hand: the site's (cached) mode is checked before the conversation is read.
-    const route = (siteId: string, conversationId: string) =>
-      this.assignment(siteId)
+    const route = (siteId: string, conversationId: string) => {
+      const task: Promise<unknown> = this.assignment(siteId)
         .then((assignment) => (assignment === 'balanced' ? this.route(conversationId) : null))
-        .catch((error) => console.error('parley: routing failed', error));
+        .catch((error) => console.error('parley: routing failed', error))
+        .finally(() => this.running.delete(task));
+      this.running.add(task);
+    };
     conversations.events.on('message', (message: Message, { siteId }) => {
       if (message.author.kind === 'visitor' && message.type === 'message')
         void route(siteId, message.conversationId);
@@ -42,6 +47,11 @@ export class Routing {
         void route(conversation.siteId, conversation.id);
       }
     });
+  }
+
+  /** Resolves once the routing started so far has finished: before the relay closes its database. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
   }
 
   private async assignment(siteId: string): Promise<string> {

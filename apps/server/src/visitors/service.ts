@@ -70,10 +70,10 @@ export class VisitorService {
     const seen = { $set: { lastSeenAt: new Date() } };
     const doc =
       (await this.model
-        .findOneAndUpdate({ tokenHash: hash, siteId }, seen, { new: true })
+        .findOneAndUpdate({ tokenHash: hash, siteId }, seen, { returnDocument: 'after' })
         .lean<VisitorDoc>()) ??
       (await this.model
-        .findOneAndUpdate({ deviceTokenHashes: hash, siteId }, seen, { new: true })
+        .findOneAndUpdate({ deviceTokenHashes: hash, siteId }, seen, { returnDocument: 'after' })
         .lean<VisitorDoc>());
     return doc ? toVisitor(doc) : null;
   }
@@ -109,7 +109,7 @@ export class VisitorService {
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await this.model
-          .findOneAndUpdate({ siteId, userId }, { $set: set }, { upsert: true, new: true })
+          .findOneAndUpdate({ siteId, userId }, { $set: set }, { upsert: true, returnDocument: 'after' })
           .lean<VisitorDoc>();
         if (!doc) throw new Error('upsert returned no visitor');
         return toVisitor(doc);
