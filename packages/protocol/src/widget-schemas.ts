@@ -120,6 +120,10 @@ export const siteSettingsSchema = z.strictObject({
 }) satisfies z.ZodType<SiteSettings, unknown>;
 
 export const visitorContextSchema = z.strictObject({
+  viewId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .optional(),
   url: httpUrl,
   title: line(300).optional(),
   referrer: z.union([httpUrl, z.literal('')]).optional(),

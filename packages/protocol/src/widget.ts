@@ -81,6 +81,8 @@ export interface WidgetSite {
 
 /** Where the visitor is and what browser they use; sent on connect and on every page change. */
 export interface VisitorContextPayload {
+  /** The widget's id for this page view, so a view it sends again is recorded once. */
+  viewId?: string;
   url: string;
   title?: string;
   referrer?: string;

@@ -29,7 +29,7 @@ const visitorSchema = new Schema(
     },
     /** The pages viewed, newest last, capped (see VisitorService.recordContext). */
     pages: {
-      type: [new Schema({ url: String, title: String, at: Date }, { _id: false })],
+      type: [new Schema({ url: String, title: String, at: Date, viewId: String }, { _id: false })],
       default: [],
     },
     /** Values the site passed with setAttributes (cart value, plan...). */

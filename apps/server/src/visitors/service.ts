@@ -144,13 +144,15 @@ export class VisitorService {
     context: VisitorContextPayload & { userAgent?: string },
   ): Promise<void> {
     const at = new Date();
+    const { viewId, ...current } = context;
+    const page = { url: context.url, title: context.title ?? '', at, ...(viewId ? { viewId } : {}) };
+    // A view the widget sends again (its ack was lost) is already in the trail: it changes
+    // nothing, not even the current page, which a later view may have moved on.
     await this.model.updateOne(
-      { _id: visitorId },
+      { _id: visitorId, ...(viewId ? { 'pages.viewId': trusted({ $ne: viewId }) } : {}) },
       {
-        $set: { context, lastSeenAt: at },
-        $push: {
-          pages: { $each: [{ url: context.url, title: context.title ?? '', at }], $slice: -MAX_PAGE_TRAIL },
-        },
+        $set: { context: current, lastSeenAt: at },
+        $push: { pages: { $each: [page], $slice: -MAX_PAGE_TRAIL } },
       },
     );
   }

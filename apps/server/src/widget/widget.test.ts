@@ -208,6 +208,22 @@ describe('visitor context and attributes', () => {
     expect(details?.pages.map((p) => p.title)).toEqual(['Shop', 'Blue mug', 'Cart']);
   });
 
+  it('records a page view sent again once, and leaves the current page where a later view put it', async () => {
+    const { client, visitorId } = await visitor();
+    const mug = { viewId: 'view-mug-1', url: 'http://shop.test/products/blue-mug', title: 'Blue mug' };
+    const cart = { viewId: 'view-cart-2', url: 'http://shop.test/cart', title: 'Cart' };
+    expect(await ask(client, 'visitor:context', mug)).toEqual({ ok: true });
+    expect(await ask(client, 'visitor:context', cart)).toEqual({ ok: true });
+    // The mug page's ack was lost: the widget sends it again from its storage.
+    expect(await ask(client, 'visitor:context', mug)).toEqual({ ok: true });
+    const details = await env.relay.services.visitors.details(visitorId);
+    expect(details?.pages.map((p) => p.title)).toEqual(['Blue mug', 'Cart']);
+    expect(details?.context.url).toBe('http://shop.test/cart');
+    const refused = await ask(client, 'visitor:context', { ...cart, viewId: '../../etc' });
+    expect(refused).toMatchObject({ ok: false, code: 'bad_request' });
+    expect((refused as { message: string }).message).toContain('viewId');
+  });
+
   it('refuses bad context with a clear error and records nothing', async () => {
     const { client, visitorId } = await visitor();
     const cases: [unknown, string][] = [

@@ -215,7 +215,7 @@ function identify(identity: Identity): void {
   }
 }
 
-type PageContext = { url: string; title: string; referrer: string };
+type PageContext = { viewId?: string; url: string; title: string; referrer: string };
 const pagesKey = `${prefix}:pages`;
 
 /** Page views not yet acked by the relay, kept in the frame's storage across the host's page loads. */
@@ -233,7 +233,12 @@ function unsentPages(): PageContext[] {
  * the visitor leaves a moment after the chat loaded still joins the trail on the next page.
  */
 function emitPage(page: PageInfo): void {
-  const view = { url: page.url, title: page.title.slice(0, 300), referrer: page.referrer };
+  const view = {
+    viewId: newClientId(),
+    url: page.url,
+    title: page.title.slice(0, 300),
+    referrer: page.referrer,
+  };
   store.setItem(pagesKey, JSON.stringify([...unsentPages(), view].slice(-20)));
   sendPage(view);
 }
@@ -250,7 +255,9 @@ function sendPage(view: PageContext): void {
     (result) => {
       if (!result.ok) return;
       const unsent = unsentPages();
-      const at = unsent.findIndex((v) => v.url === view.url && v.title === view.title);
+      const at = unsent.findIndex((v) =>
+        view.viewId ? v.viewId === view.viewId : v.url === view.url && v.title === view.title,
+      );
       if (at >= 0) unsent.splice(at, 1);
       store.setItem(pagesKey, JSON.stringify(unsent));
     },
