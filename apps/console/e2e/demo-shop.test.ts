@@ -62,9 +62,20 @@ it('a shopper writes on the demo shop; the agent sees page and cart, replies wit
   await panel.locator('.current-page', { hasText: /cart/i }).waitFor();
   await panel.locator('.trail', { hasText: 'Blue enamel mug' }).waitFor();
   await panel.getByText('1× Blue enamel mug').waitFor();
-  // The relay pushes cart changes: the panel follows before its 10-second fallback refresh.
+  // The relay pushes cart changes. The console reads as a hidden tab meanwhile, which turns its
+  // fallback refresh off, so only the push can bring the emptied cart onto the panel.
+  const hidden = (value: boolean) =>
+    console.evaluate((on) => {
+      if (on) Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      else delete (document as { visibilityState?: unknown }).visibilityState;
+    }, value);
+  // Whatever opening the conversation set off (read receipts, their refreshes) settles first.
+  await console.waitForLoadState('networkidle');
+  await console.waitForTimeout(1000);
+  await hidden(true);
   await shop.getByRole('button', { name: 'Empty cart' }).click();
-  await panel.getByText('1× Blue enamel mug').waitFor({ state: 'detached', timeout: 8000 });
+  await panel.getByText('1× Blue enamel mug').waitFor({ state: 'detached', timeout: 15_000 });
+  await hidden(false);
 
   const box = console.getByRole('textbox', { name: 'Reply' });
   await box.fill('/hello');
