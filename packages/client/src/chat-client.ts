@@ -320,6 +320,8 @@ export class ChatClient {
         if (!result.ok) return;
         this.applySync(result);
         if (result.more.length === 0) break;
+        // What the relay has more of is asked for by name from now on, after what just came.
+        for (const id of result.more) if (!chunk.includes(id)) chunk.push(id);
       }
     }
   }

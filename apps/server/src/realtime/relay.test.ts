@@ -153,6 +153,29 @@ describe('conversation flow', () => {
     await eventually(() => expect(bodies(agent.timeline(last))).toEqual(['in conversation 250']));
   });
 
+  it('replays a conversation longer than one sync page to a fresh tab of the same visitor', async () => {
+    const { memoryStore, newClientId } = await import('@parley/client');
+    const { SYNC_PAGE_SIZE } = await import('@parley/protocol');
+    const store = memoryStore();
+    const tab1 = track(await ready(visitorClient(env.relay.url, env.site.publicKey, { store })));
+    const { id: conversationId } = await startConversation(tab1);
+    const total = SYNC_PAGE_SIZE + 20;
+    for (let i = 0; i < total; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, total - i) }, (_, k) =>
+          env.relay.services.conversations.append(
+            { kind: 'system' },
+            { conversationId, clientMsgId: newClientId(), body: `line ${i + k}` },
+          ),
+        ),
+      );
+    }
+    // A new tab knows nothing of the conversation: it learns of it from the relay, page by page.
+    const tab2 = track(await ready(visitorClient(env.relay.url, env.site.publicKey, { store })));
+    await eventually(() => expect(tab2.timeline(conversationId)).toHaveLength(total));
+    expect(tab2.lastSeq(conversationId)).toBe(total);
+  });
+
   it('keeps a conversation across reconnects with the stored token, and shows it in a second tab', async () => {
     const store = (await import('@parley/client')).memoryStore();
     const tab1 = track(await ready(visitorClient(env.relay.url, env.site.publicKey, { store })));
