@@ -171,7 +171,8 @@ describe('MessageWriter', () => {
     for (let i = 0; i < 40; i++) expect((await w.write(fromVisitor(target))).ok).toBe(true);
     const log = await conversations.findOne({ _id: new ObjectId(target.id) }, { projection: { seqRuns: 1 } });
     expect((log as { seqRuns?: unknown[] }).seqRuns).toHaveLength(32);
-    const result = await w.write(fromVisitor({ id: target.id, visitorId: new ObjectId() }));
+    // A writer that has not seen the conversation, so the refusal comes from the engine's filter.
+    const result = await writer().write(fromVisitor({ id: target.id, visitorId: new ObjectId() }));
     expect(result).toMatchObject({ ok: false, code: 'not_found' });
     expect((await read(target.id))?.seq).toBe(40);
   });

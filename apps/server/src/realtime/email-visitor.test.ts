@@ -120,6 +120,10 @@ describe('conversation:email and conversation:chat from the widget', () => {
     expect(
       await socket.emitWithAck('conversation:chat', { conversationId: other.conversationId }),
     ).toMatchObject({ ok: false });
-    expect(other.visitor.conversations.get(other.conversationId)?.channel).toBe('chat');
+    const stored = await env.relay.services.conversations.get(
+      { kind: 'agent', agentId: 'x', name: 'x', siteIds: null },
+      other.conversationId,
+    );
+    expect(stored?.channel).toBe('chat');
   });
 });
