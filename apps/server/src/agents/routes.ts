@@ -6,7 +6,6 @@ import {
   acceptInviteSchema,
   agentUpdateSchema,
   cannedSchema,
-  idSchema,
   inviteSchema,
   loginSchema,
   passwordChangeSchema,
@@ -15,7 +14,7 @@ import {
   siteCreateSchema,
   teamSchema,
 } from '@parley/protocol/schemas';
-import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import express, { Router } from 'express';
 import type { Config } from '../config';
 import { conversationRouter } from '../conversations/routes';
 import { sendError } from '../http/errors';
@@ -25,17 +24,7 @@ import type { Services } from '../services';
 import { clearSessionCookie, sessionFromCookieHeader, setSessionCookie } from './cookie';
 import { requireAgent } from './http-auth';
 
-import { agentOf, route } from './route';
-
-function requireAdmin(_req: Request, res: Response, next: NextFunction) {
-  if (agentOf(res).role !== 'admin') return sendError(res, 'forbidden', 'only admins can do this');
-  next();
-}
-
-/** The `:id` of a route, or a 400 when it is not an id. */
-function idParam(req: Request, res: Response): string | null {
-  return parse(idSchema, req.params.id, res);
-}
+import { agentOf, idParam, requireAdmin, route } from './route';
 
 export function agentRouter(services: Services, config: Config): Router {
   const router = Router();

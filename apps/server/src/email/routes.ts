@@ -1,11 +1,9 @@
 // HTTP routes of the email channel: the agent API (continue by email, transcripts, stored mail,
 // held mail), the signed inbound door for raw MIME, "continue in the browser" links, and the
 // development Mailbox.
-import { createHash } from 'node:crypto';
 import type { ErrorCode } from '@parley/protocol';
 import {
   continueLinkSchema,
-  describeIssues,
   emailSiteSettingsSchema,
   escalateSchema,
   idSchema,
@@ -13,35 +11,16 @@ import {
   transcriptSchema,
 } from '@parley/protocol/schemas';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
-import type { z } from 'zod';
 import { requireAgent } from '../agents/http-auth';
-import type { Agent } from '../agents/service';
+import { agentOf, requireAdmin, route } from '../agents/route';
 import type { Config } from '../config';
-import type { Actor } from '../conversations/service';
+import { agentActor } from '../conversations/actions';
 import { sendError } from '../http/errors';
+import { parse } from '../http/parse';
 import type { Services } from '../services';
+import { hashToken } from '../visitors/service';
 import { MAX_EMAIL_BYTES } from './service';
 import { verifyContinueLink, verifyInbound } from './signatures';
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route =
-  (handler: Handler) =>
-  (req: Request, res: Response, next: NextFunction): void => {
-    handler(req, res).catch(next);
-  };
-
-const agentOf = (res: Response) => res.locals.agent as Agent;
-const actorOf = (res: Response): Actor => {
-  const agent = agentOf(res);
-  return { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
-};
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, res: Response): z.output<S> | null {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  sendError(res, 'bad_request', describeIssues(parsed.error));
-  return null;
-}
 
 function fail(res: Response, result: { code: ErrorCode; message: string }): void {
   sendError(res, result.code, result.message);
@@ -51,10 +30,6 @@ export function emailRouter(services: Services, config: Config): Router {
   const router = Router();
   const { email } = services;
   const signedIn = requireAgent(services);
-  const adminOnly = (_req: Request, res: Response, next: NextFunction) => {
-    if (agentOf(res).role !== 'admin') return sendError(res, 'forbidden', 'admins only');
-    next();
-  };
   const mailboxOn = (_req: Request, res: Response, next: NextFunction) => {
     if (!config.devMailbox) return sendError(res, 'not_found', 'the development Mailbox is off');
     next();
@@ -86,7 +61,7 @@ export function emailRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
       if (!id) return;
-      res.json({ ok: true, thread: await email.thread(actorOf(res), id) });
+      res.json({ ok: true, thread: await email.thread(agentActor(agentOf(res)), id) });
     }),
   );
 
@@ -95,9 +70,9 @@ export function emailRouter(services: Services, config: Config): Router {
     signedIn,
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
-      const body = id && parse(escalateSchema, req.body ?? {}, res);
+      const body = id && parse(escalateSchema, req.body, res);
       if (!id || !body) return;
-      const result = await email.continueByEmail(actorOf(res), id, body.address);
+      const result = await email.continueByEmail(agentActor(agentOf(res)), id, body.address);
       if (!result.ok) return fail(res, result);
       res.json(result);
     }),
@@ -109,7 +84,7 @@ export function emailRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
       if (!id) return;
-      const result = await email.continueInChat(actorOf(res), id);
+      const result = await email.continueInChat(agentActor(agentOf(res)), id);
       if (!result.ok) return fail(res, result);
       res.json(result);
     }),
@@ -120,9 +95,9 @@ export function emailRouter(services: Services, config: Config): Router {
     signedIn,
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
-      const body = id && parse(transcriptSchema, req.body ?? {}, res);
+      const body = id && parse(transcriptSchema, req.body, res);
       if (!id || !body) return;
-      const result = await email.sendTranscript(actorOf(res), id, body.address);
+      const result = await email.sendTranscript(agentActor(agentOf(res)), id, body.address);
       if (!result.ok) return fail(res, result);
       res.json(result);
     }),
@@ -134,7 +109,7 @@ export function emailRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
       if (!id) return;
-      const found = await email.email(actorOf(res), id);
+      const found = await email.email(agentActor(agentOf(res)), id);
       if (!found) return sendError(res, 'not_found', 'no such email');
       res.json({ ok: true, email: found });
     }),
@@ -147,7 +122,7 @@ export function emailRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
       if (!id) return;
-      const found = await email.attachment(actorOf(res), id);
+      const found = await email.attachment(agentActor(agentOf(res)), id);
       if (!found) return sendError(res, 'not_found', 'no such attachment');
       res.set('content-security-policy', "default-src 'none'; sandbox");
       res.set('x-content-type-options', 'nosniff');
@@ -160,7 +135,7 @@ export function emailRouter(services: Services, config: Config): Router {
   router.get(
     '/api/email/held',
     signedIn,
-    adminOnly,
+    requireAdmin,
     route(async (_req, res) => {
       res.json({ ok: true, held: await email.held() });
     }),
@@ -169,7 +144,7 @@ export function emailRouter(services: Services, config: Config): Router {
   router.post(
     '/api/email/held/:id/release',
     signedIn,
-    adminOnly,
+    requireAdmin,
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
       if (!id) return;
@@ -182,7 +157,7 @@ export function emailRouter(services: Services, config: Config): Router {
   router.delete(
     '/api/email/held/:id',
     signedIn,
-    adminOnly,
+    requireAdmin,
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
       if (!id) return;
@@ -194,7 +169,7 @@ export function emailRouter(services: Services, config: Config): Router {
   router.get(
     '/api/email/sites/:siteId/settings',
     signedIn,
-    adminOnly,
+    requireAdmin,
     route(async (req, res) => {
       const siteId = parse(idSchema, req.params.siteId, res);
       if (!siteId) return;
@@ -205,7 +180,7 @@ export function emailRouter(services: Services, config: Config): Router {
   router.put(
     '/api/email/sites/:siteId/settings',
     signedIn,
-    adminOnly,
+    requireAdmin,
     route(async (req, res) => {
       const siteId = parse(idSchema, req.params.siteId, res);
       const settings = siteId && parse(emailSiteSettingsSchema, req.body, res);
@@ -239,7 +214,7 @@ export function emailRouter(services: Services, config: Config): Router {
   router.post(
     '/api/email/continue',
     route(async (req, res) => {
-      const body = parse(continueLinkSchema, req.body ?? {}, res);
+      const body = parse(continueLinkSchema, req.body, res);
       if (!body) return;
       const link = verifyContinueLink(config.linkSecret, body.token);
       if (!link) return sendError(res, 'unauthorized', 'this link is not valid (or has expired)');
@@ -255,7 +230,7 @@ export function emailRouter(services: Services, config: Config): Router {
         siteKey: site.publicKey,
       };
       if (!body.device) return void res.json(found);
-      const linkHash = createHash('sha256').update(body.token).digest('hex');
+      const linkHash = hashToken(body.token);
       const visitorToken = await services.visitors.addDevice(link.visitorId, linkHash);
       if (!visitorToken)
         return sendError(
@@ -282,7 +257,7 @@ export function emailRouter(services: Services, config: Config): Router {
     mailboxOn,
     route(async (req, res) => {
       const id = parse(idSchema, req.params.id, res);
-      const body = id && parse(mailboxReplySchema, req.body ?? {}, res);
+      const body = id && parse(mailboxReplySchema, req.body, res);
       if (!id || !body) return;
       const result = await email.replyAsVisitor(id, body.body);
       if (!result.ok) return fail(res, result);

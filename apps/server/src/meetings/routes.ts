@@ -23,35 +23,19 @@ import {
 import express, { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
 import { requireAgent } from '../agents/http-auth';
-import { type Agent, canSeeSite } from '../agents/service';
+import { agentOf, idParam, route } from '../agents/route';
+import { canSeeSite } from '../agents/service';
 import type { Config } from '../config';
 import { sendError } from '../http/errors';
+import { parse } from '../http/parse';
 import type { Services } from '../services';
 import { linkPage, resultPage } from './page';
-
-type Handler = (req: Request, res: Response) => Promise<unknown>;
-
-/** Express 5 forwards a rejected promise to the error handler; this keeps handlers one-liners. */
-const route = (handler: Handler) => (req: Request, res: Response) => handler(req, res);
-
-function parse<T extends z.ZodType>(schema: T, input: unknown, res: Response): z.output<T> | null {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  sendError(res, 'bad_request', describeIssues(parsed.error));
-  return null;
-}
-
-function meetingId(req: Request, res: Response): string | null {
-  return parse(idSchema, req.params.id, res);
-}
 
 /** Answers a service result: ok as 200 (or `okStatus`), a failure with its status and any extra fields. */
 function answer(res: Response, result: { ok: true } | Failure, okStatus = 200): void {
   if (result.ok) res.status(okStatus).json(result);
   else res.status(HTTP_STATUS[result.code]).json(result);
 }
-
-const agentOf = (res: Response) => res.locals.agent as Agent;
 
 export function meetingRouter(services: Services, _config: Config): Router {
   const router = Router();
@@ -132,7 +116,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
   router.get(
     '/api/meetings/:id/slots',
     route(async (req, res) => {
-      const id = meetingId(req, res);
+      const id = idParam(req, res);
       const timeZone = id && parse(timeZoneSchema, req.query.timeZone ?? 'UTC', res);
       if (id && timeZone) answer(res, await meetings.slotsForAgent(agentOf(res), id, timeZone));
     }),
@@ -141,7 +125,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
   router.post(
     '/api/meetings/:id/reschedule',
     route(async (req, res) => {
-      const id = meetingId(req, res);
+      const id = idParam(req, res);
       const input = id && parse(rescheduleMeetingSchema, req.body, res);
       if (id && input)
         answer(res, await meetings.reschedule({ kind: 'agent', agent: agentOf(res) }, id, input));
@@ -151,7 +135,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
   router.post(
     '/api/meetings/:id/cancel',
     route(async (req, res) => {
-      const id = meetingId(req, res);
+      const id = idParam(req, res);
       const input = id && parse(cancelMeetingSchema, req.body, res);
       if (id && input)
         answer(res, await meetings.cancel({ kind: 'agent', agent: agentOf(res) }, id, input.reason));
@@ -161,7 +145,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
   router.post(
     '/api/meetings/:id/outcome',
     route(async (req, res) => {
-      const id = meetingId(req, res);
+      const id = idParam(req, res);
       const input = id && parse(recordOutcomeSchema, req.body, res);
       if (id && input) answer(res, await meetings.recordOutcome(agentOf(res), id, input));
     }),
@@ -171,7 +155,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
   router.get(
     '/meetings/:id/slots',
     route(async (req, res) => {
-      const id = meetingId(req, res);
+      const id = idParam(req, res);
       const query = id && parse(slotQuerySchema, req.query, res);
       if (id && query) answer(res, await meetings.slotsForLink(id, query.token, query.timeZone));
     }),
@@ -180,7 +164,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
   router.post(
     '/meetings/:id/book',
     route(async (req, res) => {
-      const id = meetingId(req, res);
+      const id = idParam(req, res);
       const input = id && parse(bookMeetingSchema, req.body, res);
       if (id && input) answer(res, await meetings.book(id, input), 201);
     }),
@@ -189,7 +173,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
   router.post(
     '/meetings/:id/reschedule',
     route(async (req, res) => {
-      const id = meetingId(req, res);
+      const id = idParam(req, res);
       const input = id && parse(linkRescheduleMeetingSchema, req.body, res);
       if (id && input)
         answer(res, await meetings.reschedule({ kind: 'link', token: input.token }, id, input));
@@ -199,7 +183,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
   router.post(
     '/meetings/:id/cancel',
     route(async (req, res) => {
-      const id = meetingId(req, res);
+      const id = idParam(req, res);
       const input = id && parse(linkCancelMeetingSchema, req.body, res);
       if (id && input)
         answer(res, await meetings.cancel({ kind: 'link', token: input.token }, id, input.reason));

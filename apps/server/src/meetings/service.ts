@@ -23,6 +23,7 @@ import { addDays } from 'date-fns';
 import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { type Agent, canSeeSite } from '../agents/service';
+import { agentActor } from '../conversations/actions';
 import type { Actor, ConversationService } from '../conversations/service';
 import { type AgendaDraft, draftAgenda } from './agenda';
 import {
@@ -75,10 +76,6 @@ export type MeetingActor = { kind: 'agent'; agent: Agent } | { kind: 'link'; tok
 export type BookingFailure = Failure & { slots?: Slot[] };
 
 export type MeetingResult = Result<{ meeting: Meeting; links: MeetingLinks }> | BookingFailure;
-
-function agentActor(agent: Agent): Actor {
-  return { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
-}
 
 function toSchedule(doc: ScheduleDoc): AgentSchedule {
   return {
