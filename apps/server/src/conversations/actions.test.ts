@@ -556,6 +556,9 @@ describe('canned responses and sites', () => {
         400,
       );
     }
+    // The relay's handshake copy of the site (cached) follows edits at once, not when it expires.
+    const handshake = () => env.relay.services.sites.byPublicKey(env.site.publicKey);
+    expect((await handshake())?.allowedOrigins).not.toContain('https://eu.shop.test');
     const saved = await admin.request<{
       site: { name: string; allowedOrigins: string[]; assignment: string };
     }>('PATCH', `/api/sites/${site.id}`, {
@@ -568,10 +571,12 @@ describe('canned responses and sites', () => {
       name: 'Test Shop EU',
       allowedOrigins: ['http://shop.test', 'https://eu.shop.test'],
     });
+    expect((await handshake())?.allowedOrigins).toContain('https://eu.shop.test');
     const old = env.site.identitySecret;
     const rotated = await admin.post<{ identitySecret: string }>(`/api/sites/${site.id}/identity-secret`);
     expect(rotated.body.identitySecret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(rotated.body.identitySecret).not.toBe(old);
+    expect((await handshake())?.identitySecret).toBe(rotated.body.identitySecret);
     expect((await ana.post(`/api/sites/${site.id}/identity-secret`)).status).toBe(403);
   });
 });

@@ -11,6 +11,7 @@ import { canSeeSite } from '../agents/service';
 import { type ConversationDoc, conversationModel } from './model';
 import type { Actor, ConversationService } from './service';
 import { toConversation } from './wire';
+import { accessFilter } from './writer';
 
 const MAX_TAGS = 20;
 
@@ -36,9 +37,8 @@ export function agentActor(agent: Agent): Actor & { kind: 'agent' } {
   return { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
 }
 
-function siteGuard(agent: Agent): Record<string, unknown> {
-  return agent.siteIds === null ? {} : { siteId: { $in: agent.siteIds.map((id) => new ObjectId(id)) } };
-}
+/** The conversations of the agent's sites, as a filter. */
+const siteGuard = (agent: Agent) => accessFilter(agent.siteIds === null ? 'any' : { siteIds: agent.siteIds });
 
 export class ConversationActions {
   private readonly collection: Collection<ConversationDoc>;

@@ -8,6 +8,7 @@ import type { Agent } from '../agents/service';
 import type { VisitorService } from '../visitors/service';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
 import { toConversation } from './wire';
+import { accessFilter } from './writer';
 
 const PAGE = 100;
 const SEARCH_HITS = 300;
@@ -27,9 +28,8 @@ function viewFilter(view: InboxView, agent: Agent): Record<string, unknown> {
   }
 }
 
-function siteGuard(agent: Agent): Record<string, unknown> {
-  return agent.siteIds === null ? {} : { siteId: { $in: agent.siteIds.map((id) => new ObjectId(id)) } };
-}
+/** The conversations of the agent's sites, as a filter. */
+const siteGuard = (agent: Agent) => accessFilter(agent.siteIds === null ? 'any' : { siteIds: agent.siteIds });
 
 const TONES = [
   'Amber',

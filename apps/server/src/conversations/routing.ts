@@ -58,8 +58,8 @@ export class Routing {
     return (await this.sites.routing(siteId)).assignment;
   }
 
-  /** Assigns the conversation if its site routes automatically and it is open and unassigned. */
-  async route(conversationId: string): Promise<Conversation | null> {
+  /** Assigns the conversation, of a site that routes automatically, if it is open and unassigned. */
+  private async route(conversationId: string): Promise<Conversation | null> {
     const doc = await this.collection.findOne({
       _id: new ObjectId(conversationId),
       assigneeId: null,
@@ -67,7 +67,6 @@ export class Routing {
     });
     if (!doc) return null;
     const conversation = toConversation(doc);
-    if ((await this.sites.routing(conversation.siteId)).assignment !== 'balanced') return null;
     const candidates = await this.agents.available(conversation.siteId, conversation.teamId ?? null);
     if (candidates.length === 0) return null;
     const loads = await this.collection

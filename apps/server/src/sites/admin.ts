@@ -96,6 +96,7 @@ export class SiteAdmin {
       .findByIdAndUpdate(siteId, { $set: set }, { returnDocument: 'after' })
       .lean<SiteDoc>();
     if (!doc) return failure('not_found', 'no such site');
+    this.sites.forget(doc.publicKey);
     return { ok: true, site: this.view(doc) };
   }
 
@@ -104,6 +105,7 @@ export class SiteAdmin {
     const identitySecret = randomBytes(32).toString('base64url');
     const doc = await this.model.findByIdAndUpdate(siteId, { $set: { identitySecret } }).lean<SiteDoc>();
     if (!doc) return failure('not_found', 'no such site');
+    this.sites.forget(doc.publicKey);
     return { ok: true, identitySecret };
   }
 }

@@ -89,6 +89,11 @@ export class SiteService {
     return { ok: true, site };
   }
 
+  /** Drops the cached copy of a site whose document was changed elsewhere (origins, secret). */
+  forget(publicKey: string): void {
+    this.cache.delete(publicKey);
+  }
+
   /** A site by id, for domains that act on a conversation's site (email subjects, links). */
   async byId(siteId: string): Promise<Site | null> {
     const doc = await this.model.findById(siteId).lean<SiteDoc>();

@@ -1,7 +1,6 @@
 // A whole Parley for end-to-end tests: a relay on a free port whose public URL is its own address
 // (so the widget iframe's origin is the relay's), the demo shop as its own process, pages of a
 // test's own on other origins, and headless Chromium to drive them.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { toConversation } from '../conversations/wire';
 import { DEMO_SITE_KEY } from '../seed';
 import type { Site } from '../sites/service';
 import { createFixtures, freePort, testConfig } from './index';
+import { type ReadyProcess, spawnReady } from './process';
 
 const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -57,7 +57,7 @@ export async function startStack(
   const fixtures = await createFixtures(relay);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const servers: Server[] = [];
-  let shopProcess: ChildProcess | null = null;
+  let shopProcess: ReadyProcess | null = null;
   let shop: Stack['shop'] = null;
 
   if (options.demoShop) {
@@ -68,16 +68,13 @@ export async function startStack(
       allowedOrigins: [url],
       publicKey: DEMO_SITE_KEY,
     });
-    shopProcess = spawn(process.execPath, ['--import', 'tsx', DEMO_SHOP_MAIN], {
-      env: {
-        ...process.env,
-        DEMO_SHOP_PORT: String(shopPort),
-        DEMO_SHOP_HOST: '127.0.0.1',
-        PARLEY_URL: publicUrl,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await readyLine(shopProcess, 'DEMO_SHOP_READY');
+    shopProcess = await spawnReady(
+      'demo shop',
+      process.execPath,
+      ['--import', 'tsx', DEMO_SHOP_MAIN],
+      { DEMO_SHOP_PORT: String(shopPort), DEMO_SHOP_HOST: '127.0.0.1', PARLEY_URL: publicUrl },
+      /DEMO_SHOP_READY/,
+    );
     shop = { url, site };
   }
 
@@ -111,29 +108,11 @@ export async function startStack(
     },
     async close() {
       await browser.close();
-      if (shopProcess && shopProcess.exitCode === null) {
-        const exited = new Promise((resolve) => shopProcess?.once('exit', resolve));
-        shopProcess.kill('SIGTERM');
-        await exited;
-      }
+      await shopProcess?.stop();
       await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
       await relay.close();
     },
   };
-}
-
-function readyLine(child: ChildProcess, marker: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!output.includes(marker)) return;
-      child.stdout?.off('data', onData);
-      resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready:\n${output}`)));
-  });
 }
 
 /**
