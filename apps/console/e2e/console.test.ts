@@ -251,14 +251,12 @@ describe('the agent console', () => {
       ],
     ];
     for (const [text, profile] of chats) await visitorWrites(text, profile);
-    const admin = stack.fixtures.admin.agent;
     await stack.relay.services.agents.create({
       email: 'ada@e2e.test',
       name: 'Ada Admin',
       role: 'admin',
       password: PASSWORD,
     });
-    void admin;
     const wrong = await stack.newPage();
     await wrong.goto(`${stack.relay.url}/console/`);
     await wrong.getByLabel('Email').fill('ada@e2e.test');

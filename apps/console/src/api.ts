@@ -78,8 +78,6 @@ export const api = {
   acceptInvite: (token: string, password: string) =>
     call<{ agent: AgentProfile }>('POST', '/api/auth/invite', { token, password }),
   logout: () => call<object>('POST', '/api/auth/logout'),
-  changePassword: (currentPassword: string, newPassword: string) =>
-    call<object>('POST', '/api/auth/password', { currentPassword, newPassword }),
   setPresence: (presence: Presence) => call<{ agent: AgentProfile }>('PUT', '/api/me/presence', { presence }),
 
   inbox: (query: InboxQuery) => call<{ items: InboxItem[] }>('GET', `/api/inbox?${queryString(query)}`),

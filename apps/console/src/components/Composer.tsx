@@ -12,12 +12,11 @@ export interface ComposerProps {
   variables: Record<string, string>;
   onSend: (body: string, mode: ComposerMode) => void;
   onTyping: (typing: boolean) => void;
-  disabled?: boolean;
 }
 
 const TYPING_IDLE_MS = 3000;
 
-export function Composer({ canned, variables, onSend, onTyping, disabled }: ComposerProps) {
+export function Composer({ canned, variables, onSend, onTyping }: ComposerProps) {
   const [text, setText] = useState('');
   const [mode, setMode] = useState<ComposerMode>('reply');
   const [highlight, setHighlight] = useState(0);
@@ -60,7 +59,7 @@ export function Composer({ canned, variables, onSend, onTyping, disabled }: Comp
 
   const send = () => {
     const body = text.trim();
-    if (!body || body.length > MAX_MESSAGE_LENGTH || disabled) return;
+    if (!body || body.length > MAX_MESSAGE_LENGTH) return;
     onSend(body, mode);
     setText('');
     stopTyping();
@@ -141,13 +140,12 @@ export function Composer({ canned, variables, onSend, onTyping, disabled }: Comp
         placeholder={mode === 'note' ? 'Write a note for your team…' : 'Write a reply…'}
         value={text}
         rows={3}
-        disabled={disabled}
         onInput={(e) => input((e.target as HTMLTextAreaElement).value)}
         onKeyDown={onKeyDown}
       />
       <div class="composer-foot">
         {tooLong && <span class="error-text">Messages are limited to {MAX_MESSAGE_LENGTH} characters</span>}
-        <button type="button" class="primary" disabled={disabled || !text.trim() || tooLong} onClick={send}>
+        <button type="button" class="primary" disabled={!text.trim() || tooLong} onClick={send}>
           {mode === 'note' ? 'Add note' : 'Send'}
         </button>
       </div>

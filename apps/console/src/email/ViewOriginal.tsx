@@ -41,6 +41,7 @@ export function OriginalEmail({ emailId, onClose }: { emailId: string; onClose: 
   const [error, setError] = useState<string | null>(null);
   const dialog = useRef<HTMLDivElement>(null);
 
+  // Fetched and focused once per email: the parent re-renders (and hands a new onClose) often.
   useEffect(() => {
     let live = true;
     emailApi.email(emailId).then(
@@ -48,13 +49,16 @@ export function OriginalEmail({ emailId, onClose }: { emailId: string; onClose: 
       (e) => live && setError(problem(e)),
     );
     dialog.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    addEventListener('keydown', onKey);
     return () => {
       live = false;
-      removeEventListener('keydown', onKey);
     };
-  }, [emailId, onClose]);
+  }, [emailId]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [onClose]);
 
   return (
     <div class="email-backdrop">

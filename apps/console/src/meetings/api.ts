@@ -42,8 +42,6 @@ export const meetingsApi = {
     call<{ meeting: Meeting; links: MeetingLinks }>('POST', '/api/meetings/offers', input),
   upcoming: (query: { range: 'day' | 'week'; from: string; timeZone: string; agentId?: string }) =>
     call<{ meetings: Meeting[] }>('GET', `/api/meetings/upcoming?${q(query)}`),
-  forConversation: (conversationId: string) =>
-    call<{ meetings: Meeting[] }>('GET', `/api/meetings/conversation/${encodeURIComponent(conversationId)}`),
   slots: (id: string, timeZone: string) =>
     call<{ meeting: Meeting; slots: Slot[] }>(
       'GET',

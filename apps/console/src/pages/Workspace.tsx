@@ -362,7 +362,6 @@ export function Workspace({
   };
 
   const entries = conversationId ? client.timeline(conversationId) : [];
-  void version;
   const site = details ? me.sites.find((s) => s.id === details.conversation.siteId) : undefined;
   const tags = useMemo(() => [...new Set(items.flatMap((i) => i.conversation.tags))].sort(), [items]);
 

@@ -51,8 +51,6 @@ const sessionSchema = new Schema({
 });
 sessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
-export type SessionDoc = InferSchemaType<typeof sessionSchema> & { _id: Types.ObjectId };
-
 const buildSession = (connection: Connection) => connection.model('AgentSession', sessionSchema);
 
 export function sessionModel(connection: Connection): ReturnType<typeof buildSession> {

@@ -18,8 +18,6 @@ export type Agent = Omit<AgentProfile, 'presence' | 'active' | 'invited'>;
 export interface AgentEventMap {
   /** The agent's sessions ended (sign-out, password change, deactivation): close its sockets. */
   'signed-out': [agentId: string];
-  /** Something an agent list shows changed (presence, name, role, teams). */
-  changed: [agent: AgentProfile];
 }
 
 function toAgent(doc: AgentDoc): Agent {
@@ -208,17 +206,13 @@ export class AgentService {
     agentId: string,
     changes: { name?: string; role?: AgentRole; siteIds?: string[]; teamIds?: string[]; active?: boolean },
   ): Promise<AgentProfile | null> {
+    const set = changes.active === false ? { ...changes, presence: 'offline' } : changes;
     const doc = await this.model
-      .findByIdAndUpdate(agentId, { $set: changes }, { returnDocument: 'after', runValidators: true })
+      .findByIdAndUpdate(agentId, { $set: set }, { returnDocument: 'after', runValidators: true })
       .lean<AgentDoc>();
     if (!doc) return null;
-    if (changes.active === false) {
-      await this.model.updateOne({ _id: doc._id }, { $set: { presence: 'offline' } });
-      await this.endSessions(doc._id);
-    }
-    const profile = toProfile(doc);
-    this.events.emit('changed', profile);
-    return profile;
+    if (changes.active === false) await this.endSessions(doc._id);
+    return toProfile(doc);
   }
 
   async setPresence(agentId: string, presence: Presence): Promise<AgentProfile | null> {
@@ -226,9 +220,7 @@ export class AgentService {
       .findByIdAndUpdate(agentId, { $set: { presence } }, { returnDocument: 'after' })
       .lean<AgentDoc>();
     if (!doc) return null;
-    const profile = toProfile(doc);
-    this.events.emit('changed', profile);
-    return profile;
+    return toProfile(doc);
   }
 
   /**
@@ -255,14 +247,6 @@ export class AgentService {
   }
 
   /** How many agents of a site are online: the widget shows "we're online" from this. */
-  async onlineCount(siteId: string): Promise<number> {
-    return this.model.countDocuments({
-      active: true,
-      presence: 'online',
-      $or: [{ role: 'admin' }, { siteIds: new ObjectId(siteId) }],
-    });
-  }
-
   /** Which of these agents have set themselves away. */
   async awayAmong(agentIds: string[]): Promise<Set<string>> {
     const docs = await this.model
@@ -288,10 +272,6 @@ export class AgentService {
       if ((error as { code?: number }).code === 11000) return failure('conflict', `a team "${name}" exists`);
       throw error;
     }
-  }
-
-  async teamExists(teamId: string): Promise<boolean> {
-    return (await this.teams.countDocuments({ _id: new ObjectId(teamId) })) > 0;
   }
 
   /** Removes a team and takes its agents out of it. */

@@ -124,10 +124,8 @@ mailboxSchema.index({ createdAt: -1 });
 
 export type EmailThreadDoc = InferSchemaType<typeof threadSchema> & { _id: Types.ObjectId };
 export type EmailDoc = InferSchemaType<typeof emailSchema> & { _id: Types.ObjectId; createdAt: Date };
-export type EmailAttachmentDoc = InferSchemaType<typeof attachmentSchema> & { _id: Types.ObjectId };
 export type EmailJobDoc = InferSchemaType<typeof jobSchema> & { _id: Types.ObjectId };
 export type EmailSiteSettingsDoc = InferSchemaType<typeof siteSettingsSchema>;
-export type MailboxDoc = InferSchemaType<typeof mailboxSchema> & { _id: Types.ObjectId; createdAt: Date };
 
 const build = (connection: Connection) => ({
   threads: connection.model('EmailThread', threadSchema),

@@ -53,12 +53,3 @@ export async function startCatcher(): Promise<{ url: string; mail: CaughtMail[];
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
-
-/** The header as a plain string, or '' when absent. */
-export function header(mail: ParsedMail, name: string): string {
-  const value = mail.headers.get(name.toLowerCase());
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.join(' ');
-  return 'text' in value ? String(value.text) : JSON.stringify(value);
-}
