@@ -67,6 +67,8 @@ export interface Config {
   emailTickMs: number;
   /** Development mail catcher: the built-in SMTP server keeps every outbound email for the Mailbox page. */
   devMailbox: boolean;
+  /** The origins the demo site seeded on an empty database allows. */
+  demoShopOrigins: string[];
   /** Check inbound replies' DKIM, SPF and DMARC and hold those that fail (off with the dev Mailbox). */
   emailVerify: boolean;
   /** Minutes before a meeting that reminders go out, for sites that have not set their own. */
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailFallbackMs: int('PARLEY_EMAIL_FALLBACK_MS', 2 * 60_000),
     emailTickMs: int('PARLEY_EMAIL_TICK_MS', 1_000),
     devMailbox: env.PARLEY_DEV_MAILBOX === '1',
+    demoShopOrigins: (env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000').split(','),
     emailVerify: env.PARLEY_EMAIL_VERIFY ? env.PARLEY_EMAIL_VERIFY === '1' : env.PARLEY_DEV_MAILBOX !== '1',
     meetingReminderMinutes: minutesList('PARLEY_MEETING_REMINDERS', [24 * 60, 60]),
     meetingRoomPattern: env.PARLEY_MEETING_ROOM_URL ?? 'https://meet.jit.si/parley-{room}',

@@ -13,10 +13,7 @@ if (!config.mongodbUri) {
 }
 
 const relay = await startRelay(config);
-const demoShopOrigins = (
-  process.env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000'
-).split(',');
-const seeded = await seedIfEmpty(relay.services, { demoShopOrigins });
+const seeded = await seedIfEmpty(relay.services, { demoShopOrigins: config.demoShopOrigins });
 if (seeded) {
   console.log(`parley: seeded demo site "${seeded.siteKey}" and admin ${seeded.adminEmail}`);
   console.log(`parley: console ${config.publicUrl}/console/ — sign in as ${seeded.adminEmail}`);
