@@ -3,23 +3,8 @@
 import { z } from 'zod';
 import type { ConversationAction, InboxQuery, NotePayload, SiteAdminUpdate } from './console';
 import { INBOX_VIEWS } from './console';
-import { MAX_MESSAGE_LENGTH } from './limits';
+import { clientIdSchema, idSchema, messageBodySchema } from './primitives';
 import { siteSettingsSchema } from './widget-schemas';
-
-// Re-exported from schemas.ts, so these cannot import from it (the cycle would leave them
-// undefined at load): the three primitives they share are spelled out again here.
-const idSchema = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-const clientIdSchema = z
-  .string()
-  .min(8)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be 8-64 letters, digits, "-" or "_"');
-const messageBodySchema = z
-  .string()
-  .max(MAX_MESSAGE_LENGTH, `messages are limited to ${MAX_MESSAGE_LENGTH} characters`)
-  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
-  .transform((s) => s.trim())
-  .refine((s) => s.length > 0, 'must not be empty');
 
 const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Conversation } from './domain';
 import { emailAddressSchema } from './email-schemas';
 import type { Ack } from './events';
+import { idSchema } from './primitives';
 
 /** `conversation:email`: the visitor asks to continue their conversation by email. */
 export interface EmailMeInsteadPayload {
@@ -23,7 +24,7 @@ export type EmailWidgetClientToServerEvents = {
   'conversation:chat': (payload: BackToChatPayload, ack: Ack<{ conversation: Conversation }>) => void;
 };
 
-const conversationId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
+const conversationId = idSchema;
 
 /** @example emailMeInsteadSchema.parse({ conversationId: '65f0…', email: 'Jane@Example.com' }) */
 export const emailMeInsteadSchema = z.strictObject({

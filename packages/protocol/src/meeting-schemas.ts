@@ -12,20 +12,7 @@ import type {
   ScheduleInput,
   SiteMeetingSettingsInput,
 } from './meetings';
-
-// Not imported from ./schemas, which re-exports this module: the cycle would leave it undefined.
-const idSchema = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-
-/** True for a time zone name this runtime knows, e.g. "Europe/Bucharest" or "UTC". */
-export function isTimeZone(name: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { idSchema, isTimeZone } from './primitives';
 
 export const timeZoneSchema = z
   .string()

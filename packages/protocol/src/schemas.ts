@@ -10,27 +10,10 @@ import type {
   TypingPayload,
   VisitorAuth,
 } from './events';
-import { MAX_MESSAGE_LENGTH, MAX_SYNC_CONVERSATIONS } from './limits';
+import { MAX_SYNC_CONVERSATIONS } from './limits';
+import { clientIdSchema, idSchema, messageBodySchema, seqSchema } from './primitives';
 
-/** A 24-hex-digit ObjectId as a string. */
-export const idSchema = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-
-/** Client-generated ids: UUIDs or similar, short and printable. */
-export const clientIdSchema = z
-  .string()
-  .min(8)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be 8-64 letters, digits, "-" or "_"');
-
-const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-
-/** Message text: trimmed, not empty, at most MAX_MESSAGE_LENGTH characters, no NUL. */
-export const messageBodySchema = z
-  .string()
-  .max(MAX_MESSAGE_LENGTH, `messages are limited to ${MAX_MESSAGE_LENGTH} characters`)
-  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
-  .transform((s) => s.trim())
-  .refine((s) => s.length > 0, 'must not be empty');
+export { clientIdSchema, idSchema, isTimeZone, messageBodySchema } from './primitives';
 
 export const startConversationSchema = z.strictObject({
   startKey: clientIdSchema,
@@ -94,7 +77,6 @@ export {
   calendarDateSchema,
   cancelMeetingSchema,
   instantSchema,
-  isTimeZone,
   linkCancelMeetingSchema,
   linkRescheduleMeetingSchema,
   offerMeetingSchema,

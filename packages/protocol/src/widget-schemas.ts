@@ -2,6 +2,7 @@
 // its default, so a site stored before a setting existed still parses to a complete SiteSettings.
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from './limits';
+import { clientIdSchema, idSchema, isTimeZone } from './primitives';
 import {
   type OfflineMessagePayload,
   type RatePayload,
@@ -12,12 +13,8 @@ import {
   WIDGET_LANGUAGES,
 } from './widget';
 
-const clientId = z
-  .string()
-  .min(8)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be 8-64 letters, digits, "-" or "_"');
-const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
+const clientId = clientIdSchema;
+const objectId = idSchema;
 
 /** A plain line of text: trimmed, no control characters. */
 const line = (max: number) =>
@@ -42,15 +39,6 @@ const emailSchema = z
   .refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), 'must be an email address');
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const preChatFieldSchema = z.strictObject({
   key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/, 'must be a short identifier'),
