@@ -286,9 +286,18 @@ export class ChatClient {
     return result;
   }
 
-  private async request<T extends object>(event: string, payload: unknown): Promise<Result<T>> {
+  /**
+   * Emits an event that the relay acks, and answers the ack; 'unavailable' when no answer comes
+   * within `timeoutMs`. For the events this class has no method for (availability, notes...).
+   * @example const result = await client.request<{ availability: Availability }>('availability', {})
+   */
+  async request<T extends object>(
+    event: string,
+    payload: unknown,
+    timeoutMs = this.ackTimeoutMs,
+  ): Promise<Result<T>> {
     try {
-      const socket = this.socket.timeout(this.ackTimeoutMs) as unknown as {
+      const socket = this.socket.timeout(timeoutMs) as unknown as {
         emitWithAck(event: string, payload: unknown): Promise<Result<T>>;
       };
       return await socket.emitWithAck(event, payload);

@@ -14,7 +14,6 @@ import type {
   InboxQuery,
   InboxView,
   Message,
-  Result,
   Team,
 } from '@parley/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -347,18 +346,17 @@ export function Workspace({
       client.send(conversationId, body);
       return;
     }
-    const socket = client.socket as unknown as {
-      timeout(ms: number): {
-        emitWithAck(event: string, payload: unknown): Promise<Result<{ message: Message }>>;
-      };
-    };
-    void socket
-      .timeout(8000)
-      .emitWithAck('note:send', { conversationId, clientMsgId: newClientId(), body })
+    void client
+      .request<{ message: Message }>('note:send', { conversationId, clientMsgId: newClientId(), body }, 8000)
       .then((result) => {
-        if (!result.ok) toast('error', `Note not saved: ${result.message}`);
-      })
-      .catch(() => toast('error', 'Note not saved: Parley did not answer, try again'));
+        if (result.ok) return;
+        toast(
+          'error',
+          result.code === 'unavailable'
+            ? 'Note not saved: Parley did not answer, try again'
+            : `Note not saved: ${result.message}`,
+        );
+      });
   };
 
   const entries = conversationId ? client.timeline(conversationId) : [];

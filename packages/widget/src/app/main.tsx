@@ -8,14 +8,7 @@ import {
   memoryStore,
   newClientId,
 } from '@parley/client';
-import type {
-  Availability,
-  Conversation,
-  Failure,
-  Result,
-  WidgetLanguage,
-  WidgetSite,
-} from '@parley/protocol';
+import type { Availability, Conversation, Result, WidgetLanguage, WidgetSite } from '@parley/protocol';
 import { render } from 'preact';
 import type { Identity, LauncherLook, PageInfo } from '../bridge';
 import { agentName, currentConversation, matchesPage, unreadCount } from './conversation';
@@ -267,16 +260,9 @@ function sendPage(view: PageContext): void {
 // Views an earlier page of this site could not deliver go first.
 for (const view of unsentPages()) sendPage(view);
 
-async function ask<T extends object>(event: string, payload: unknown): Promise<Result<T>> {
-  try {
-    const socket = client.socket.timeout(10_000) as unknown as {
-      emitWithAck(event: string, payload: unknown): Promise<Result<T>>;
-    };
-    return await socket.emitWithAck(event, payload);
-  } catch {
-    return { ok: false, code: 'unavailable', message: 'no answer from the relay' } satisfies Failure;
-  }
-}
+/** The current client's request (it is replaced on reconnect), with the widget's patience. */
+const ask = <T extends object>(event: string, payload: unknown): Promise<Result<T>> =>
+  client.request<T>(event, payload, 10_000);
 
 async function askAvailability(): Promise<void> {
   const result = await ask<{ availability: Availability }>('availability', {});
