@@ -73,6 +73,9 @@ interface Run {
   n: number;
 }
 
+type Authors = ReturnType<typeof authorsOf>;
+
+/** What kinds of reply a group holds: it decides which conversation fields its run changes. */
 const authorsOf = (group: WriteRequest[]) => {
   const replies = group.filter((r) => (r.type ?? 'message') === 'message');
   return {
@@ -87,8 +90,12 @@ const authorsOf = (group: WriteRequest[]) => {
  * the same atomic update, append the run to the conversation's log, so the log's order is the
  * order of the increments. Operator updates cost the engine a fraction of a pipeline update.
  */
-function reservation(group: WriteRequest[], by: string, now: Date): Record<string, unknown> {
-  const { replies, agent } = authorsOf(group);
+function reservation(
+  group: WriteRequest[],
+  { replies, agent }: Authors,
+  by: string,
+  now: Date,
+): Record<string, unknown> {
   const set: Record<string, unknown> = { updatedAt: now };
   if (replies) set.lastMessageAt = now;
   // The console sorts by how long a visitor has waited; an agent's reply ends the wait.
@@ -121,7 +128,7 @@ export function runStart(seq: number, runs: Run[], by: string): number | undefin
  * pipeline update.
  */
 function followUps(
-  runs: { group: WriteRequest[]; from: number }[],
+  runs: { group: WriteRequest[]; authors: Authors; from: number }[],
   _id: ObjectId,
   state: State,
   now: Date,
@@ -131,8 +138,8 @@ function followUps(
     updates.push({
       updateOne: { filter: { ...accessFilter(group[0]!.access), _id, ...condition }, update: { $set: set } },
     });
-  const visitor = runs.find((run) => authorsOf(run.group).visitor);
-  const agent = runs.find((run) => authorsOf(run.group).agent);
+  const visitor = runs.find((run) => run.authors.visitor);
+  const agent = runs.find((run) => run.authors.agent);
   // A visitor writing to a resolved or snoozed conversation reopens it.
   if (visitor && (state.status === 'resolved' || state.status === 'snoozed')) {
     when(
@@ -143,9 +150,9 @@ function followUps(
   }
   if (agent && !state.answered) when(agent.group, { firstResponseAt: null }, { firstResponseAt: now });
   // The visitor is waiting when the latest reply is theirs (an agent's reply cleared the wait).
-  const replies = runs.filter((run) => authorsOf(run.group).replies).sort((x, y) => x.from - y.from);
+  const replies = runs.filter((run) => run.authors.replies).sort((x, y) => x.from - y.from);
   const last = replies.at(-1);
-  if (last && authorsOf(last.group).visitor && !state.waiting) {
+  if (last?.authors.visitor && !state.waiting) {
     when(last.group, { waitingSince: null }, { waitingSince: now });
   }
   return updates;
@@ -278,12 +285,15 @@ export class MessageWriter {
       else groups.set(g, [request]);
     }
     const batchNo = ++this.batchNo;
-    const planned: { group: WriteRequest[]; conversationId: string; by: string }[] = [];
+    const planned: { group: WriteRequest[]; authors: Authors; conversationId: string; by: string }[] = [];
     for (const group of groups.values()) {
       const conversationId = group[0]!.conversationId;
       const owner = this.owners.get(conversationId);
       if (owner && !reaches(group[0]!.access, owner)) refuse(group, notFound);
-      else planned.push({ group, conversationId, by: `${this.nodeId}:${batchNo}:${planned.length}` });
+      else {
+        const by = `${this.nodeId}:${batchNo}:${planned.length}`;
+        planned.push({ group, authors: authorsOf(group), conversationId, by });
+      }
     }
     if (planned.length === 0) return null;
 
@@ -292,13 +302,13 @@ export class MessageWriter {
     // are ours, even with other relays writing the same conversation.
     const now = new Date();
     await this.conversations.bulkWrite(
-      planned.map(({ group, conversationId, by }) => {
+      planned.map(({ group, authors, conversationId, by }) => {
         const _id = new ObjectId(conversationId);
         const known = this.owners.has(conversationId);
         return {
           updateOne: {
             filter: known ? { _id } : { ...accessFilter(group[0]!.access), _id },
-            update: reservation(group, by, now),
+            update: reservation(group, authors, by, now),
           },
         };
       }),
@@ -328,9 +338,9 @@ export class MessageWriter {
 
     const docs: MessageDoc[] = [];
     const routes = new Map<string, Route>();
-    const runs = new Map<string, { group: WriteRequest[]; from: number }[]>();
+    const runs = new Map<string, { group: WriteRequest[]; authors: Authors; from: number }[]>();
     if (this.owners.size > MAX_OWNERS) this.owners.clear();
-    for (const { group, conversationId, by } of planned) {
+    for (const { group, authors, conversationId, by } of planned) {
       const doc = byId.get(conversationId);
       const log = (doc as { seqRuns?: Run[] } | undefined)?.seqRuns ?? [];
       const from = doc ? runStart(doc.seq, log, by) : undefined;
@@ -352,7 +362,7 @@ export class MessageWriter {
       this.owners.set(conversationId, route);
       routes.set(conversationId, route);
       const list = runs.get(conversationId) ?? [];
-      list.push({ group, from });
+      list.push({ group, authors, from });
       runs.set(conversationId, list);
       let seq = from;
       for (const r of group) {

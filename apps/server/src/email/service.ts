@@ -22,6 +22,7 @@ import { Types, trusted } from 'mongoose';
 import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config';
 import type { Actor, ConversationService } from '../conversations/service';
+import type { Route } from '../conversations/writer';
 import type { SiteService } from '../sites/service';
 import type { VisitorService } from '../visitors/service';
 import { inboundAddress, maskAddress, newReplyToken, parseInboundAddress } from './addresses';
@@ -273,22 +274,23 @@ export class EmailService {
    * After each stored message: an agent's reply on an email conversation goes out now; on a chat
    * conversation, if the visitor gave an email, a fallback is set for when it is still unseen.
    */
-  async onMessage(message: Message, route: { siteId: string }): Promise<void> {
+  async onMessage(message: Message, route: Route): Promise<void> {
     if (message.type === 'event' && message.data?.name === 'resolved') {
       await this.transcriptOnResolve(message, route.siteId);
       return;
     }
     if (message.author.kind !== 'agent' || message.type !== 'message' || message.visibility !== 'all') return;
-    const conversation = await this.deps.conversations.byId(message.conversationId);
-    if (!conversation) return;
-    if (conversation.channel === 'email') {
-      await this.schedule(conversation.id, 'reply', new Date(), message.seq);
+    // The message carries the channel the conversation had when it was written, and the route its
+    // visitor: nothing to read back on this path, which every agent reply takes. (The job checks
+    // the channel again when it runs.)
+    if (message.channel === 'email') {
+      await this.schedule(message.conversationId, 'reply', new Date(), message.seq);
       return;
     }
-    const visitor = await this.deps.visitors.byId(conversation.visitorId);
+    const visitor = await this.deps.visitors.byId(route.visitorId);
     if (!visitor?.email || visitor.emailFailing) return;
     await this.schedule(
-      conversation.id,
+      message.conversationId,
       'fallback',
       new Date(Date.now() + this.config.emailFallbackMs),
       message.seq,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Message } from '@parley/protocol';
 import { createTransport } from 'nodemailer';
 import type { Config } from '../config';
+import type { Route } from '../conversations/writer';
 import type { Services } from '../services';
 import { inboundSmtpServer } from './inbound-smtp';
 
@@ -48,7 +49,7 @@ export async function startEmailWorkers(
       running = null;
     })();
   };
-  const onMessage = (message: Message, route: { siteId: string }) => {
+  const onMessage = (message: Message, route: Route) => {
     email.onMessage(message, route).catch((error) => console.error('parley: email scheduling failed', error));
   };
   conversations.events.on('message', onMessage);
