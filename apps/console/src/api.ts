@@ -53,6 +53,16 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return data as T;
 }
 
+/** What to tell the user when a call failed: the relay's message, or `fallback` for anything else. */
+export function problem(error: unknown, fallback = 'Something went wrong; try again'): string {
+  return error instanceof ApiError ? error.message : fallback;
+}
+
+/** Whether an agent can take work on a site: active, past the invite, and on that site (or all). */
+export function canWorkOn(agent: AgentProfile, siteId: string): boolean {
+  return agent.active && !agent.invited && (agent.siteIds === null || agent.siteIds.includes(siteId));
+}
+
 export interface SiteSummary {
   id: string;
   name: string;

@@ -2,7 +2,7 @@
 // Every action names the state the agent saw (`from`), so a colleague's quicker click wins cleanly.
 import type { AgentProfile, Conversation, ConversationAction, Priority, Team } from '@parley/protocol';
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, canWorkOn } from '../api';
 import { OfferMeetingButton } from '../meetings/OfferMeetingButton';
 
 const PRIORITIES: Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
@@ -44,9 +44,7 @@ export function ConversationHeader({
   const [transferTo, setTransferTo] = useState('');
   const [transferNote, setTransferNote] = useState('');
   const from = conversation.assigneeId;
-  const eligible = agents.filter(
-    (a) => a.active && !a.invited && (a.siteIds === null || a.siteIds.includes(conversation.siteId)),
-  );
+  const eligible = agents.filter((a) => canWorkOn(a, conversation.siteId));
   const act = async (action: ConversationAction) => {
     if (await onAction(action)) setMenu(null);
   };

@@ -6,7 +6,8 @@ import { ApiError, api, type Me } from '../api';
 import { alertsUnlocked, unlockAlerts } from '../notify';
 import { Avatar } from './Avatar';
 
-const LABELS: Record<InboxView, string> = {
+/** The inbox views' names, in the sidebar and as the list's title. */
+export const VIEW_LABELS: Record<InboxView, string> = {
   unassigned: 'Unassigned',
   mine: 'Mine',
   open: 'All open',
@@ -62,7 +63,7 @@ export function Sidebar({
               <span class="view-icon" aria-hidden="true">
                 {ICONS[v]}
               </span>
-              <span class="view-label">{LABELS[v]}</span>
+              <span class="view-label">{VIEW_LABELS[v]}</span>
               <span
                 class={`count${v === 'unassigned' && (counts?.[v] ?? 0) > 0 ? ' hot' : ''}`}
                 data-view={v}

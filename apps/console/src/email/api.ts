@@ -8,7 +8,7 @@ import type {
   HeldEmailView,
   MailboxEntry,
 } from '@parley/protocol';
-import { ApiError, call } from '../api';
+import { call } from '../api';
 
 const conversationPath = (id: string) => `/api/email/conversations/${encodeURIComponent(id)}`;
 
@@ -45,5 +45,4 @@ export const emailApi = {
 };
 
 /** What an ApiError (or anything thrown) says to a person. */
-export const problem = (error: unknown) =>
-  error instanceof ApiError ? error.message : 'Something went wrong; try again';
+export { problem } from '../api';

@@ -2,7 +2,7 @@
 // in the agent's zone, and on the meeting's latest event what the agent can still do to it.
 import type { ActionItem, Message, Slot } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
+import { api, problem } from '../api';
 import { clock } from '../format';
 import { browserZone, meetingsApi, meetingTime } from './api';
 import './meetings.css';
@@ -158,7 +158,7 @@ export function MeetingEvent({ message, superseded }: MeetingEventProps) {
   );
 }
 
-const failed = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
+const failed = (e: unknown) => problem(e, String(e));
 
 function ReschedulePanel({
   meetingId,

@@ -2,7 +2,7 @@
 // agenda drafted from the conversation. The visitor gets a slot picker in the widget.
 import type { AgentProfile, Team } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { type ApiError, canWorkOn, problem } from '../api';
 import { meetingsApi } from './api';
 import './meetings.css';
 
@@ -20,15 +20,7 @@ export interface OfferMeetingProps {
 export function hostsOf(choice: string, agents: AgentProfile[], siteId: string): string[] {
   const [kind, id] = choice.split(':');
   if (kind === 'agent' && id) return [id];
-  return agents
-    .filter(
-      (a) =>
-        a.active &&
-        !a.invited &&
-        a.teamIds.includes(id ?? '') &&
-        (a.siteIds === null || a.siteIds.includes(siteId)),
-    )
-    .map((a) => a.id);
+  return agents.filter((a) => a.teamIds.includes(id ?? '') && canWorkOn(a, siteId)).map((a) => a.id);
 }
 
 export function OfferMeeting({ conversationId, siteId, me, agents, teams, onClose }: OfferMeetingProps) {
@@ -61,9 +53,7 @@ export function OfferMeeting({ conversationId, siteId, me, agents, teams, onClos
     );
   }, [conversationId]);
 
-  const colleagues = agents.filter(
-    (a) => a.id !== me.id && a.active && !a.invited && (a.siteIds === null || a.siteIds.includes(siteId)),
-  );
+  const colleagues = agents.filter((a) => a.id !== me.id && canWorkOn(a, siteId));
   const bookableTeams = teams.filter((t) => hostsOf(`team:${t.id}`, agents, siteId).length > 0);
 
   const submit = async (event: Event) => {
@@ -83,7 +73,7 @@ export function OfferMeeting({ conversationId, siteId, me, agents, teams, onClos
       });
       onClose();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(problem(e, String(e)));
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,7 @@
 // other hours) and the meeting lengths they offer.
 import type { DateException, ScheduleInput, WeeklyHours } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { problem } from '../api';
 import { browserZone, meetingsApi } from './api';
 import './meetings.css';
 
@@ -58,7 +58,7 @@ export function ScheduleForm() {
               }
             : defaultSchedule(),
         ),
-      (e) => setMessage({ kind: 'error', text: e instanceof ApiError ? e.message : String(e) }),
+      (e) => setMessage({ kind: 'error', text: problem(e, String(e)) }),
     );
   }, []);
   if (!draft) return <p class="muted">{message?.text ?? 'Loading…'}</p>;
@@ -77,14 +77,14 @@ export function ScheduleForm() {
 
   const save = async (event: Event) => {
     event.preventDefault();
-    const problem = scheduleProblem(draft);
-    if (problem) return setMessage({ kind: 'error', text: problem });
+    const invalid = scheduleProblem(draft);
+    if (invalid) return setMessage({ kind: 'error', text: invalid });
     try {
       const { schedule } = await meetingsApi.saveSchedule(draft);
       setDraft({ ...draft, lengths: schedule.lengths });
       setMessage({ kind: 'ok', text: 'Saved. New offers use these hours.' });
     } catch (e) {
-      setMessage({ kind: 'error', text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ kind: 'error', text: problem(e, String(e)) });
     }
   };
 

@@ -2,7 +2,7 @@
 // happen (a video room pattern, one fixed link, or a phone number).
 import type { MeetingLinkTemplate, SiteMeetingSettingsInput } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { problem } from '../api';
 import { meetingsApi } from './api';
 import './meetings.css';
 
@@ -94,7 +94,7 @@ export function SiteRules({ sites }: { sites: { id: string; name: string }[] }) 
           target:
             s.link.kind === 'video' ? s.link.pattern : s.link.kind === 'fixed' ? s.link.url : s.link.number,
         }),
-      (e) => setMessage({ kind: 'error', text: e instanceof ApiError ? e.message : String(e) }),
+      (e) => setMessage({ kind: 'error', text: problem(e, String(e)) }),
     );
   }, [siteId]);
 
@@ -115,7 +115,7 @@ export function SiteRules({ sites }: { sites: { id: string; name: string }[] }) 
       await meetingsApi.saveSettings(siteId, input.value);
       setMessage({ kind: 'ok', text: 'Saved. The rules apply to new slots from now on.' });
     } catch (e) {
-      setMessage({ kind: 'error', text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ kind: 'error', text: problem(e, String(e)) });
     }
   };
 

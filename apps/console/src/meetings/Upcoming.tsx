@@ -1,7 +1,7 @@
 // An agent's upcoming meetings, a day or a week at a time, in the agent's zone.
 import type { AgentProfile, Meeting } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { problem } from '../api';
 import { browserZone, meetingsApi, meetingTime } from './api';
 import './meetings.css';
 
@@ -42,7 +42,7 @@ export function Upcoming({ me, agents }: { me: AgentProfile; agents: AgentProfil
     setError(null);
     meetingsApi.upcoming({ range, from, timeZone: zone, ...(agentId === me.id ? {} : { agentId }) }).then(
       (r) => setMeetings(r.meetings),
-      (e) => setError(e instanceof ApiError ? e.message : String(e)),
+      (e) => setError(problem(e, String(e))),
     );
   }, [range, from, agentId, zone, me.id]);
 

@@ -1,6 +1,6 @@
 // Sign-in, and choosing a password from an invite link. Either ends with the alerts handshake.
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
+import { api, problem } from '../api';
 import { unlockAlerts } from '../notify';
 
 export function Login({ inviteToken, onSignedIn }: { inviteToken: string | null; onSignedIn: () => void }) {
@@ -20,7 +20,7 @@ export function Login({ inviteToken, onSignedIn }: { inviteToken: string | null;
       else await api.login(email, password);
       onSignedIn();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Something went wrong, try again');
+      setError(problem(e, 'Something went wrong, try again'));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 // A printable transcript: the whole timeline on paper-friendly styles, then the print dialog.
 import type { ConversationDetails, Message } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
+import { api, problem } from '../api';
 import { dateTime } from '../format';
 
 export function Print({ conversationId }: { conversationId: string }) {
@@ -20,7 +20,7 @@ export function Print({ conversationId }: { conversationId: string }) {
         );
         setTimeout(() => print(), 300);
       })
-      .catch((e) => setError(e instanceof ApiError ? e.message : 'This transcript could not be loaded'));
+      .catch((e) => setError(problem(e, 'This transcript could not be loaded')));
   }, [conversationId]);
   if (error) return <p class="form-error">{error}</p>;
   if (!details) return <p class="muted">Preparing the transcript…</p>;

@@ -2,7 +2,7 @@
 // identity secret, embed snippet), agents and teams, and canned responses.
 import type { AgentProfile, CannedResponse, SiteAdminView, Team } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, type Me } from '../api';
+import { api, type Me, problem } from '../api';
 import { WidgetSettingsForm } from '../components/WidgetSettingsForm';
 import { go } from '../route';
 
@@ -15,7 +15,7 @@ function useFlash() {
       await work();
       setFlash({ kind: 'ok', text: done });
     } catch (e) {
-      setFlash({ kind: 'error', text: e instanceof ApiError ? e.message : 'That did not work, try again' });
+      setFlash({ kind: 'error', text: problem(e, 'That did not work, try again') });
     }
   };
   const view = flash && (

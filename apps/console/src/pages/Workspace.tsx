@@ -17,11 +17,11 @@ import type {
   Team,
 } from '@parley/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, api, type Me } from '../api';
+import { ApiError, api, type Me, problem } from '../api';
 import { Composer, type ComposerMode } from '../components/Composer';
 import { ConversationHeader } from '../components/ConversationHeader';
 import { InboxList } from '../components/InboxList';
-import { Sidebar } from '../components/Sidebar';
+import { Sidebar, VIEW_LABELS } from '../components/Sidebar';
 import { Timeline } from '../components/Timeline';
 import { VisitorPanel } from '../components/VisitorPanel';
 import { EmailChannel } from '../email/EmailChannel';
@@ -38,14 +38,6 @@ export interface Toast {
 }
 
 type Filters = Omit<InboxQuery, 'view'>;
-
-const VIEW_TITLES: Record<InboxView, string> = {
-  unassigned: 'Unassigned',
-  mine: 'Mine',
-  open: 'All open',
-  snoozed: 'Snoozed',
-  resolved: 'Resolved',
-};
 
 export function Workspace({
   me,
@@ -334,7 +326,7 @@ export function Workspace({
       refreshSoon();
       return true;
     } catch (e) {
-      toast('error', e instanceof ApiError ? e.message : 'That did not work, try again');
+      toast('error', problem(e, 'That did not work, try again'));
       void refreshDetails(details.conversation.id);
       return false;
     }
@@ -368,7 +360,7 @@ export function Workspace({
       <Sidebar me={me} view={view} counts={counts} onSignOut={onSignOut} onPresence={onPresence} />
       <section class="inbox" aria-label="Inbox">
         <header class="inbox-head">
-          <h1>{filters.q ? 'Search results' : VIEW_TITLES[view]}</h1>
+          <h1>{filters.q ? 'Search results' : VIEW_LABELS[view]}</h1>
           <form
             class="search"
             onSubmit={(e) => {
