@@ -158,7 +158,7 @@ describe('the demo shop', () => {
     await openWidget(page);
     await send(page, 'Thanks, that is all');
     const conversationId = await conversationOf('Thanks, that is all');
-    await resolveConversation(stack.relay, conversationId);
+    await resolveConversation(stack.relay, stack.fixtures.admin.agent, conversationId);
 
     await chat(page).getByRole('button', { name: 'Great' }).click();
     await eventually(

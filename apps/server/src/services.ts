@@ -36,7 +36,11 @@ export interface Services {
 }
 
 export function createServices(connection: Connection, config: Config): Services {
-  const conversations = new ConversationService(connection, config.batchWindowMs);
+  const conversations = new ConversationService(connection, {
+    windowMs: config.batchWindowMs,
+    // Without Redis there is one relay (see ARCHITECTURE.md, Scale-out).
+    soleWriter: !config.redisUrl,
+  });
   const sites = new SiteService(connection);
   const visitors = new VisitorService(connection);
   const agents = new AgentService(connection, { sessionTtlMs: config.sessionTtlHours * 3600_000 });

@@ -138,6 +138,7 @@ export class ConversationActions {
       { ...change.update, $currentDate: { updatedAt: true } },
       { returnDocument: 'after' },
     );
+    if (updated) this.conversations.forget(conversationId);
     if (!updated) {
       const now = await this.collection.findOne({ ...guard, _id });
       if (!now) return failure('not_found', 'no such conversation');

@@ -14,8 +14,6 @@ const conversationSchema = new Schema(
     priority: { type: String, enum: ['none', 'low', 'medium', 'high', 'urgent'], default: 'none' },
     tags: { type: [String], default: [] },
     seq: { type: Number, default: 0 },
-    /** The latest runs of seqs reserved, in the order they were added (see writer.ts). */
-    seqRuns: { type: [{ _id: false, by: String, n: Number }], default: undefined, select: false },
     visitorSeenSeq: { type: Number, default: 0 },
     agentSeenSeq: { type: Number, default: 0 },
     lastMessageAt: { type: Date, default: null },

@@ -14,6 +14,7 @@ import {
   type Route,
   type WriteRequest,
   type WriteResult,
+  type WriterOptions,
 } from './writer';
 
 /** Who is acting: a visitor on its own conversations, or an agent on its sites' conversations. */
@@ -48,12 +49,12 @@ export class ConversationService {
   /** Announcements after each durable write; see ConversationEventMap. */
   readonly events = new ConversationEvents();
 
-  constructor(connection: Connection, batchWindowMs: number) {
+  constructor(connection: Connection, writer: WriterOptions) {
     this.model = conversationModel(connection);
     const messages = messageModel(connection);
     this.conversations = this.model.collection as unknown as Collection<ConversationDoc>;
     this.messages = messages.collection as unknown as Collection<MessageDoc>;
-    this.writer = new MessageWriter(this.conversations, this.messages, batchWindowMs);
+    this.writer = new MessageWriter(this.conversations, this.messages, writer);
   }
 
   /**
@@ -130,6 +131,11 @@ export class ConversationService {
     const result = await this.writer.write({ ...input, author, access: accessFor(actor) });
     if (result.ok && result.created) this.events.emit('message', result.message, result.route, origin);
     return result;
+  }
+
+  /** Called after a conversation's status or channel is changed outside the writer; see MessageWriter.forget. */
+  forget(conversationId: string): void {
+    this.writer.forget(conversationId);
   }
 
   async get(actor: Actor, conversationId: string): Promise<Conversation | null> {
@@ -274,6 +280,7 @@ export class ConversationService {
       { returnDocument: 'after' },
     );
     if (!updated) return failure('not_found', 'no such conversation');
+    this.forget(conversationId);
     const event = await this.append(actor, {
       conversationId,
       clientMsgId: change.clientMsgId,

@@ -1,12 +1,13 @@
 // The writer against the real engine: several writers standing in for relay nodes share one
-// store, and every seq is handed out exactly once, in one unbroken run per conversation.
+// store, and every seq is handed out exactly once, in one unbroken run per conversation; a sole
+// writer hands out seqs itself, and loses nothing when it turns out not to be alone.
 import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../db/connect';
 import { testDatabase } from '../testing';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
-import { MessageWriter, runStart, type WriteRequest } from './writer';
+import { MessageWriter, type WriteRequest } from './writer';
 
 let connection: Connection;
 let conversations: Collection<ConversationDoc>;
@@ -22,7 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => connection.close());
 
-const writer = () => new MessageWriter(conversations, messages, 1);
+const writer = (soleWriter = false) =>
+  new MessageWriter(conversations, messages, { windowMs: 1, soleWriter });
+const shared = () => writer(false);
 
 async function newConversation(fields: Partial<ConversationDoc> = {}) {
   const visitorId = new ObjectId();
@@ -65,27 +68,10 @@ function fromAgent(conversation: { id: string }, body = 'hello'): WriteRequest {
 
 const read = (id: string) => conversations.findOne({ _id: new ObjectId(id) });
 
-describe('runStart', () => {
-  it('counts back from the counter over the runs logged after ours', () => {
-    const runs = [
-      { by: 'a:1:0', n: 3 },
-      { by: 'b:1:0', n: 2 },
-      { by: 'a:2:0', n: 4 },
-    ];
-    expect(runStart(9, runs, 'a:2:0')).toBe(6);
-    expect(runStart(9, runs, 'b:1:0')).toBe(4);
-    expect(runStart(9, runs, 'a:1:0')).toBe(1);
-    // The log keeps only the latest runs; older seqs came before it.
-    expect(runStart(109, runs, 'a:1:0')).toBe(101);
-    expect(runStart(9, runs, 'c:1:0')).toBeUndefined();
-    expect(runStart(0, [], 'a:1:0')).toBeUndefined();
-  });
-});
-
 describe('MessageWriter', () => {
   it('gives every entry one seq, unbroken per conversation, with four writers racing on the same conversations', async () => {
     const targets = await Promise.all(Array.from({ length: 5 }, () => newConversation()));
-    const writers = Array.from({ length: 4 }, writer);
+    const writers = Array.from({ length: 4 }, shared);
     const requests = Array.from({ length: 600 }, (_, i) => {
       const target = targets[i % targets.length]!;
       return {
@@ -116,11 +102,16 @@ describe('MessageWriter', () => {
       expect(new Map(acked)).toEqual(new Map(stored.map((m) => [m.clientMsgId, m.seq])));
     }
   });
+});
 
+describe.each([
+  ['relays that share the store', false],
+  ['a sole relay', true],
+] as const)('MessageWriter, %s', (_, sole) => {
   it('notices what changed behind its back: another writer, a resolve, a switch to email', async () => {
     const target = await newConversation();
-    const mine = writer();
-    const other = writer();
+    const mine = writer(sole);
+    const other = writer(sole);
     const seqOf = async (w: MessageWriter, request: WriteRequest) => {
       const result = await w.write(request);
       if (!result.ok) throw new Error(result.message);
@@ -128,22 +119,27 @@ describe('MessageWriter', () => {
     };
     expect(await seqOf(mine, fromVisitor(target))).toEqual([1, 'chat']);
     expect(await seqOf(mine, fromVisitor(target))).toEqual([2, 'chat']);
-    // Another relay's write moves only the counter.
+    // Another relay's write moves only the counter. A sole writer then finds the seq it would
+    // have handed out taken, catches up and sends again; its counter move for that seq stays a
+    // gap, which clients step over.
+    const gap = sole ? 1 : 0;
     expect(await seqOf(other, fromVisitor(target))).toEqual([3, 'chat']);
-    expect(await seqOf(mine, fromVisitor(target))).toEqual([4, 'chat']);
-    expect(await seqOf(mine, fromVisitor(target))).toEqual([5, 'chat']);
+    expect(await seqOf(mine, fromVisitor(target))).toEqual([4 + gap, 'chat']);
+    expect(await seqOf(mine, fromVisitor(target))).toEqual([5 + gap, 'chat']);
     // What an agent's actions do to the conversation, written by another part of the relay.
     await conversations.updateOne(
       { _id: new ObjectId(target.id) },
       { $set: { status: 'resolved', resolvedAt: new Date(), channel: 'email' } },
     );
-    expect(await seqOf(mine, fromVisitor(target, 'one more question'))).toEqual([6, 'email']);
-    expect(await read(target.id)).toMatchObject({ status: 'open', resolvedAt: null, seq: 6 });
+    // The actions tell a sole writer (relays that share the store read the conversation anyway).
+    if (sole) mine.forget(target.id);
+    expect(await seqOf(mine, fromVisitor(target, 'one more question'))).toEqual([6 + gap, 'email']);
+    expect(await read(target.id)).toMatchObject({ status: 'open', resolvedAt: null, seq: 6 + gap });
     const stored = await messages
       .find({ conversationId: new ObjectId(target.id) })
       .sort({ seq: 1 })
       .toArray();
-    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6].map((seq) => (seq > 3 ? seq + gap : seq)));
   });
 
   it('refuses an author whose access does not reach the conversation, and reserves nothing for it', async () => {
@@ -151,36 +147,24 @@ describe('MessageWriter', () => {
     const siteId = (await read(target.id))!.siteId.toHexString();
     const intruder = { id: target.id, visitorId: new ObjectId() };
     // A writer that has never seen the conversation filters by access in the engine...
-    expect(await writer().write(fromVisitor(intruder))).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await writer(sole).write(fromVisitor(intruder))).toMatchObject({ ok: false, code: 'not_found' });
     // ...and one that has written to it checks the owner it remembers.
-    const w = writer();
+    const w = writer(sole);
     expect(await w.write(fromVisitor(target))).toMatchObject({ ok: true, message: { seq: 1 } });
     expect(await w.write(fromVisitor(intruder))).toMatchObject({ ok: false, code: 'not_found' });
     const otherSite = { ...fromAgent(target), access: { siteIds: [new ObjectId().toHexString()] } };
     expect(await w.write(otherSite)).toMatchObject({ ok: false, code: 'not_found' });
-    expect(await writer().write(otherSite)).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await writer(sole).write(otherSite)).toMatchObject({ ok: false, code: 'not_found' });
     const sameSite = { ...fromAgent(target), access: { siteIds: [siteId] } };
     expect(await w.write(sameSite)).toMatchObject({ ok: true, message: { seq: 2 } });
     expect((await read(target.id))?.seq).toBe(2);
     expect(await messages.countDocuments({ conversationId: new ObjectId(target.id) })).toBe(2);
   });
 
-  it('still tells a refused author not_found once the run log is full', async () => {
-    const target = await newConversation();
-    const w = writer();
-    for (let i = 0; i < 40; i++) expect((await w.write(fromVisitor(target))).ok).toBe(true);
-    const log = await conversations.findOne({ _id: new ObjectId(target.id) }, { projection: { seqRuns: 1 } });
-    expect((log as { seqRuns?: unknown[] }).seqRuns).toHaveLength(32);
-    // A writer that has not seen the conversation, so the refusal comes from the engine's filter.
-    const result = await writer().write(fromVisitor({ id: target.id, visitorId: new ObjectId() }));
-    expect(result).toMatchObject({ ok: false, code: 'not_found' });
-    expect((await read(target.id))?.seq).toBe(40);
-  });
-
   it('reopens a resolved or snoozed conversation when the visitor writes, not when an agent does', async () => {
     const resolved = await newConversation({ status: 'resolved', resolvedAt: new Date() });
     const snoozed = await newConversation({ status: 'snoozed', snoozedUntil: new Date(Date.now() + 60_000) });
-    const w = writer();
+    const w = writer(sole);
     await w.write(fromAgent(resolved, 'a note before reopening'));
     expect((await read(resolved.id))?.status).toBe('resolved');
     await Promise.all([w.write(fromVisitor(resolved)), w.write(fromVisitor(snoozed))]);
@@ -190,7 +174,7 @@ describe('MessageWriter', () => {
 
   it('stamps the first response once and tracks how long the visitor has waited', async () => {
     const target = await newConversation();
-    const w = writer();
+    const w = writer(sole);
     await w.write(fromVisitor(target));
     const waiting = (await read(target.id))?.waitingSince;
     expect(waiting).toBeInstanceOf(Date);
@@ -218,5 +202,103 @@ describe('MessageWriter', () => {
     expect((await read(target.id))?.waitingSince).toBeInstanceOf(Date);
     await Promise.all([w.write(fromVisitor(target, 'one more')), w.write(fromAgent(target, 'done'))]);
     expect((await read(target.id))?.waitingSince).toBeNull();
+  });
+});
+
+describe('a sole writer', () => {
+  const storedOf = (id: string) =>
+    messages
+      .find({ conversationId: new ObjectId(id) })
+      .sort({ seq: 1 })
+      .toArray();
+
+  it('hands out seqs itself and keeps the counters with the timelines', async () => {
+    const targets = await Promise.all(Array.from({ length: 3 }, () => newConversation()));
+    const w = writer(true);
+    const results = [];
+    for (let wave = 0; wave < 5; wave++) {
+      const sends = Array.from({ length: 30 }, (_, i) => {
+        const target = targets[i % targets.length]!;
+        return w.write(i % 4 === 0 ? fromAgent(target) : fromVisitor(target));
+      });
+      results.push(...(await Promise.all(sends)));
+    }
+    expect(results.every((r) => r.ok && r.created)).toBe(true);
+    for (const target of targets) {
+      const stored = await storedOf(target.id);
+      expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(await read(target.id)).toMatchObject({ seq: 50 });
+    }
+  });
+
+  it('loses and doubles nothing when it is not alone after all', async () => {
+    const targets = await Promise.all(Array.from({ length: 3 }, () => newConversation()));
+    const writers = [writer(true), writer(true)];
+    const results = [];
+    for (let wave = 0; wave < 4; wave++) {
+      const sends = Array.from({ length: 60 }, (_, i) => {
+        const target = targets[i % targets.length]!;
+        return writers[(i + wave) % 2]!.write(fromVisitor(target));
+      });
+      results.push(...(await Promise.all(sends)));
+    }
+    expect(results.every((r) => r.ok && r.created)).toBe(true);
+    for (const target of targets) {
+      const stored = await storedOf(target.id);
+      expect(stored).toHaveLength(80);
+      // What was acked is what is stored, each seq once (the unique index), none above the counter.
+      const acked = results.flatMap((r) =>
+        r.ok && r.message.conversationId === target.id
+          ? [[r.message.clientMsgId, r.message.seq] as const]
+          : [],
+      );
+      expect(new Map(acked)).toEqual(new Map(stored.map((m) => [m.clientMsgId, m.seq])));
+      expect((await read(target.id))!.seq).toBeGreaterThanOrEqual(stored.at(-1)!.seq);
+    }
+  });
+
+  it('catches a counter up with a timeline that got ahead of it', async () => {
+    const target = await newConversation();
+    const w = writer(true);
+    expect(await w.write(fromVisitor(target))).toMatchObject({ ok: true, message: { seq: 1 } });
+    // A message stored without its counter move, as when a process dies between the two.
+    await messages.insertOne({
+      _id: new ObjectId(),
+      conversationId: new ObjectId(target.id),
+      seq: 2,
+      clientMsgId: `stray-${++ids}`,
+      type: 'message',
+      visibility: 'all',
+      channel: 'chat',
+      author: { kind: 'visitor', id: target.visitorId.toHexString() },
+      body: 'stored, counter not moved',
+      createdAt: new Date(),
+    } as MessageDoc);
+    // Both the writer that remembers the conversation and one that starts afresh find seq 2 taken.
+    expect(await w.write(fromVisitor(target))).toMatchObject({
+      ok: true,
+      created: true,
+      message: { seq: 3 },
+    });
+    await conversations.updateOne({ _id: new ObjectId(target.id) }, { $set: { seq: 3 } });
+    await messages.insertOne({
+      _id: new ObjectId(),
+      conversationId: new ObjectId(target.id),
+      seq: 4,
+      clientMsgId: `stray-${++ids}`,
+      type: 'message',
+      visibility: 'all',
+      channel: 'chat',
+      author: { kind: 'visitor', id: target.visitorId.toHexString() },
+      body: 'stored, counter not moved',
+      createdAt: new Date(),
+    } as MessageDoc);
+    expect(await writer(true).write(fromVisitor(target))).toMatchObject({
+      ok: true,
+      created: true,
+      message: { seq: 5 },
+    });
+    expect((await storedOf(target.id)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(await read(target.id)).toMatchObject({ seq: 5 });
   });
 });

@@ -1,10 +1,14 @@
 // Group commit for messages. Sends that arrive while a batch is being written make up the next
-// one; a batch costs a read for retries (only when a client says it is retrying), one update per
-// conversation reserving its seqs, one read of those conversations, now and then a few
-// conditional updates (reopen, first response, waiting), and one journaled insertMany.
-// That is what lets the relay persist at a fair fraction of a bare Socket.IO server's speed.
+// one. A batch costs a read for retries (only when a client says it is retrying), and then:
+// - on a conversation this process has not written to yet, or whenever relays share the store
+//   (REDIS_URL), one atomic update per conversation that reserves its seqs and answers the
+//   conversation after it, before the insert;
+// - on a conversation a sole relay has written to, nothing before the insert: it hands out the
+//   seqs itself, and the counter moves go alongside the journaled insertMany (journaled too, in
+//   batch order, one bulkWrite for all the batches queued while the previous one was out);
+// - now and then a few conditional updates (reopen, first response, waiting).
+// The unique (conversationId, seq) index catches a sole relay that is not alone after all.
 
-import { randomBytes } from 'node:crypto';
 import type { Author, Channel, Failure, Message, TimelineEntryType, Visibility } from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import { type AnyBulkWriteOperation, type Collection, ObjectId } from 'mongodb';
@@ -64,15 +68,6 @@ interface Pending {
 
 const key = (conversationId: string, clientMsgId: string) => `${conversationId}/${clientMsgId}`;
 
-/** How many reservations each conversation remembers; see MessageWriter.reserve. */
-const RUN_LOG = 32;
-
-/** A reservation as logged on the conversation: who made it (node, batch, group) and its length. */
-interface Run {
-  by: string;
-  n: number;
-}
-
 type Authors = ReturnType<typeof authorsOf>;
 
 /** What kinds of reply a group holds: it decides which conversation fields its run changes. */
@@ -86,40 +81,28 @@ const authorsOf = (group: WriteRequest[]) => {
 };
 
 /**
- * The one operator update that reserves a run of `group.length` seqs: $inc the counter and, in
- * the same atomic update, append the run to the conversation's log, so the log's order is the
- * order of the increments. Operator updates cost the engine a fraction of a pipeline update.
+ * The one operator update that reserves a run of `group.length` seqs (the counter's last ones
+ * once it is made) and stamps what every reply changes. Operator updates cost the engine a
+ * fraction of a pipeline update; what changes only sometimes is left to followUps.
  */
-function reservation(
-  group: WriteRequest[],
-  { replies, agent }: Authors,
-  by: string,
-  now: Date,
-): Record<string, unknown> {
+function reservation(group: WriteRequest[], { replies, agent }: Authors, now: Date): Record<string, unknown> {
   const set: Record<string, unknown> = { updatedAt: now };
   if (replies) set.lastMessageAt = now;
   // The console sorts by how long a visitor has waited; an agent's reply ends the wait.
   if (agent) set.waitingSince = null;
-  return {
-    $inc: { seq: group.length },
-    $set: set,
-    $push: { seqRuns: { $each: [{ by, n: group.length }], $slice: -RUN_LOG } },
-  };
+  return { $inc: { seq: group.length }, $set: set };
 }
 
-/**
- * Where the run `by` starts, from a conversation's counter and log read together: the runs
- * logged after it were added to the counter after it. Undefined when it is not in the log.
- */
-export function runStart(seq: number, runs: Run[], by: string): number | undefined {
-  let after = seq;
-  for (let i = runs.length - 1; i >= 0; i--) {
-    const run = runs[i]!;
-    after -= run.n;
-    if (run.by === by) return after + 1;
-  }
-  return undefined;
-}
+/** What the writer reads of a conversation as it reserves on it. */
+const STATE = {
+  siteId: 1,
+  visitorId: 1,
+  channel: 1,
+  status: 1,
+  firstResponseAt: 1,
+  waitingSince: 1,
+  seq: 1,
+} as const;
 
 /**
  * What a conversation's new runs change only sometimes (reopen a resolved one, stamp the first
@@ -158,7 +141,7 @@ function followUps(
   return updates;
 }
 
-/** What the writer reads back of a conversation after reserving on it. */
+/** What a conversation's runs depend on, as they find it. */
 interface State {
   status: string;
   /** Has firstResponseAt. */
@@ -167,37 +150,120 @@ interface State {
   waiting: boolean;
 }
 
-/** Conversation owners a writer remembers; past this many it forgets them and filters by access again. */
-const MAX_OWNERS = 10_000;
+/** The state a conversation is left in by `runs` (their reservations, then their follow-ups). */
+function stateAfter(state: State, runs: { authors: Authors; from: number }[]): State {
+  const replies = runs.filter((run) => run.authors.replies).sort((x, y) => x.from - y.from);
+  const last = replies.at(-1);
+  const reopened =
+    (state.status === 'resolved' || state.status === 'snoozed') && runs.some((run) => run.authors.visitor);
+  return {
+    status: reopened ? 'open' : state.status,
+    answered: state.answered || runs.some((run) => run.authors.agent),
+    waiting: last ? last.authors.visitor : state.waiting,
+  };
+}
+
+const stateOf = (doc: ConversationDoc): State => ({
+  status: doc.status ?? 'open',
+  answered: Boolean(doc.firstResponseAt),
+  waiting: Boolean(doc.waitingSince),
+});
+
+/** What a process remembers of a conversation it has written to. */
+interface Known {
+  /** Its owners, which never change: a known conversation's access is checked here. */
+  route: Route;
+  channel: Channel;
+  state: State;
+  /** The counter as this process left it; handed on from only by a sole writer. */
+  seq: number;
+}
+
+/** Conversations a writer remembers; past this many it forgets them and reads them again. */
+const MAX_KNOWN = 10_000;
 
 /** Batches whose reservations are made and whose inserts may still be running. */
 const MAX_STORING = 4;
 
 interface Reserved {
   docs: MessageDoc[];
+  /** The request behind each doc, in the same order. */
+  requests: WriteRequest[];
   routes: Map<string, Route>;
+  /** Settles once this batch's conversation writes are applied. */
+  counters: Promise<unknown>;
   settle: (k: string, result: WriteResult, duplicateResult?: WriteResult) => void;
+}
+
+export interface WriterOptions {
+  /** How long a batch waits for more sends (0: until the current turn of the event loop ends). */
+  windowMs: number;
+  /**
+   * This process is the only relay writing to the store (no REDIS_URL), so it may hand out the
+   * seqs of conversations it has written to without asking the engine first.
+   */
+  soleWriter: boolean;
+}
+
+/**
+ * The conversation writes a sole writer makes alongside its inserts, applied in the order they
+ * are queued. Writes queued while one bulkWrite is out go together in the next, so under load
+ * many batches share one command.
+ */
+class InOrder {
+  private queued: { ops: AnyBulkWriteOperation<ConversationDoc>[]; done: (error?: unknown) => void }[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly collection: Collection<ConversationDoc>) {}
+
+  /** Applies `ops` after everything queued before them; resolves once they are applied. */
+  apply(ops: AnyBulkWriteOperation<ConversationDoc>[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ ops, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.running ??= this.run();
+    });
+  }
+
+  /** Settles once everything queued so far has been applied (or has failed). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(): Promise<void> {
+    while (this.queued.length > 0) {
+      const group = this.queued.splice(0);
+      try {
+        // Journaled, like the inserts they go alongside: an acked message's counter is durable.
+        await this.collection.bulkWrite(
+          group.flatMap((g) => g.ops),
+          { ordered: true, writeConcern: { w: 1, j: true } },
+        );
+        for (const g of group) g.done();
+      } catch (error) {
+        for (const g of group) g.done(error ?? new Error('conversation update failed'));
+      }
+    }
+    this.running = null;
+  }
 }
 
 export class MessageWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly storing = new Set<Promise<void>>();
-  private batchNo = 0;
-  /** Names this process's runs in the conversations' logs; random so relays never share one. */
-  private readonly nodeId = randomBytes(8).toString('base64url');
-  /**
-   * The owners of conversations this process has written to. Owners never change, so a known
-   * conversation's access is checked here and its reservation filters on _id alone, which the
-   * engine answers several times faster than any filter with more fields.
-   */
-  private readonly owners = new Map<string, Route>();
+  private readonly known = new Map<string, Known>();
+  /** A sole writer's counter moves and follow-ups, in batch order. */
+  private readonly moves: InOrder;
+  /** Requests already sent again after a seq was found taken; they are not sent a third time. */
+  private readonly resent = new WeakSet<WriteRequest>();
 
   constructor(
     private readonly conversations: Collection<ConversationDoc>,
     private readonly messages: Collection<MessageDoc>,
-    private readonly windowMs: number,
-  ) {}
+    private readonly options: WriterOptions,
+  ) {
+    this.moves = new InOrder(conversations);
+  }
 
   write(request: WriteRequest): Promise<WriteResult> {
     return new Promise((resolve) => {
@@ -206,15 +272,23 @@ export class MessageWriter {
         this.scheduled = true;
         // By default a batch starts as soon as this turn of the event loop is done: under load,
         // the sends that arrive while one batch is being written make up the next.
-        if (this.windowMs > 0) setTimeout(() => void this.drain(), this.windowMs);
+        if (this.options.windowMs > 0) setTimeout(() => void this.drain(), this.options.windowMs);
         else setImmediate(() => void this.drain());
       }
     });
   }
 
   /**
-   * Reservations run one batch at a time, so seqs follow arrival order; storing a batch
-   * (insertMany, acks, fan-out) overlaps the next batch's reservation, up to MAX_STORING at once.
+   * Tells the writer a conversation's status or channel changed outside it (an agent's action),
+   * so its next batch reads the conversation again instead of going by what it remembers.
+   */
+  forget(conversationId: string): void {
+    this.known.delete(conversationId);
+  }
+
+  /**
+   * Batches are sequenced one at a time, so seqs follow arrival order; storing a batch
+   * (insertMany, acks, fan-out) overlaps the next batch's sequencing, up to MAX_STORING at once.
    */
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
@@ -242,7 +316,7 @@ export class MessageWriter {
     this.scheduled = false;
   }
 
-  /** Answers retries from the store and reserves seqs for the rest; null when nothing is left to insert. */
+  /** Answers retries from the store and gives the rest their seqs; null when nothing is left to insert. */
   private async reserve(batch: Pending[]): Promise<Reserved | null> {
     // Requests for the same client id in one batch share one outcome.
     const byKey = new Map<string, Pending[]>();
@@ -275,7 +349,7 @@ export class MessageWriter {
       if (byKey.has(k)) settle(k, { ok: true, message: toMessage(doc), created: false });
     }
 
-    // One group per conversation and access, in arrival order.
+    // One group per conversation and access, in arrival order; groups by conversation.
     const groups = new Map<string, WriteRequest[]>();
     for (const list of byKey.values()) {
       const request = list[0]!.request;
@@ -284,130 +358,162 @@ export class MessageWriter {
       if (group) group.push(request);
       else groups.set(g, [request]);
     }
-    const batchNo = ++this.batchNo;
-    const planned: { group: WriteRequest[]; authors: Authors; conversationId: string; by: string }[] = [];
+    const byConversation = new Map<string, { group: WriteRequest[]; authors: Authors }[]>();
     for (const group of groups.values()) {
       const conversationId = group[0]!.conversationId;
-      const owner = this.owners.get(conversationId);
-      if (owner && !reaches(group[0]!.access, owner)) refuse(group, notFound);
-      else {
-        const by = `${this.nodeId}:${batchNo}:${planned.length}`;
-        planned.push({ group, authors: authorsOf(group), conversationId, by });
-      }
-    }
-    if (planned.length === 0) return null;
-
-    // One bulkWrite reserves a run of seqs for every group: $inc the counter and log the run under
-    // a name only this batch uses. Reading the counter and the log back tells exactly which seqs
-    // are ours, even with other relays writing the same conversation.
-    const now = new Date();
-    await this.conversations.bulkWrite(
-      planned.map(({ group, authors, conversationId, by }) => {
-        const _id = new ObjectId(conversationId);
-        const known = this.owners.has(conversationId);
-        return {
-          updateOne: {
-            filter: known ? { _id } : { ...accessFilter(group[0]!.access), _id },
-            update: reservation(group, authors, by, now),
-          },
-        };
-      }),
-      // Not journaled on its own: the journal is written in order, so the batch's journaled
-      // insertMany makes this durable before any ack, and a reservation lost in a crash is only
-      // a gap in seqs, which clients step over.
-      { ordered: false, writeConcern: { w: 1, j: false } },
-    );
-    const read = await this.conversations
-      .find(
-        { _id: { $in: [...new Set(planned.map((p) => p.conversationId))].map((id) => new ObjectId(id)) } },
-        {
-          projection: {
-            siteId: 1,
-            visitorId: 1,
-            channel: 1,
-            status: 1,
-            firstResponseAt: 1,
-            waitingSince: 1,
-            seq: 1,
-            seqRuns: 1,
-          },
-        },
-      )
-      .toArray();
-    const byId = new Map(read.map((doc) => [doc._id.toHexString(), doc]));
-
-    const docs: MessageDoc[] = [];
-    const routes = new Map<string, Route>();
-    const runs = new Map<string, { group: WriteRequest[]; authors: Authors; from: number }[]>();
-    if (this.owners.size > MAX_OWNERS) this.owners.clear();
-    for (const { group, authors, conversationId, by } of planned) {
-      const doc = byId.get(conversationId);
-      const log = (doc as { seqRuns?: Run[] } | undefined)?.seqRuns ?? [];
-      const from = doc ? runStart(doc.seq, log, by) : undefined;
-      if (!doc || from === undefined) {
-        // No run: the access filter did not match (no such conversation, or not this author's),
-        // or, with a full log, more than RUN_LOG reservations by other relays came in between
-        // and pushed it out: its seqs stay a gap and the clients retry.
-        const pushedOut =
-          doc !== undefined &&
-          log.length >= RUN_LOG &&
-          (await this.conversations.countDocuments({ ...accessFilter(group[0]!.access), _id: doc._id })) > 0;
-        refuse(
-          group,
-          pushedOut ? failure('unavailable', 'could not store the message, try again') : notFound,
-        );
+      const route = this.known.get(conversationId)?.route;
+      if (route && !reaches(group[0]!.access, route)) {
+        refuse(group, notFound);
         continue;
       }
-      const route = { siteId: doc.siteId.toHexString(), visitorId: doc.visitorId.toHexString() };
-      this.owners.set(conversationId, route);
-      routes.set(conversationId, route);
-      const list = runs.get(conversationId) ?? [];
-      list.push({ group, authors, from });
+      const list = byConversation.get(conversationId) ?? [];
+      list.push({ group, authors: authorsOf(group) });
+      byConversation.set(conversationId, list);
+    }
+    if (byConversation.size === 0) return null;
+    if (this.known.size > MAX_KNOWN) this.known.clear();
+
+    const now = new Date();
+    const local = new Set(
+      this.options.soleWriter ? [...byConversation.keys()].filter((id) => this.known.has(id)) : [],
+    );
+    const asked = [...byConversation.keys()].filter((id) => !local.has(id));
+    const runs = new Map<string, { group: WriteRequest[]; authors: Authors; from: number }[]>();
+    // What this batch goes by for each conversation (an agent's action may forget it meanwhile).
+    const used = new Map<string, Known>();
+    const before = new Map<string, State>();
+
+    if (asked.length > 0) {
+      // The engine's counters must include this process's earlier batches before it is asked.
+      await this.moves.idle();
+      // One atomic update per group reserves its run of seqs and answers the conversation after
+      // it, so the run is exactly the counter's last `group.length` seqs, whatever other relays
+      // do meanwhile. Conversations go out together; a conversation's groups one after another,
+      // so its seqs follow arrival order.
+      await Promise.all(
+        asked.map(async (conversationId) => {
+          const _id = new ObjectId(conversationId);
+          for (const { group, authors } of byConversation.get(conversationId)!) {
+            // A group after the first finds the owners the first one read.
+            const known = this.known.get(conversationId);
+            if (known && !reaches(group[0]!.access, known.route)) {
+              refuse(group, notFound);
+              continue;
+            }
+            const doc = await this.conversations.findOneAndUpdate(
+              known ? { _id } : { ...accessFilter(group[0]!.access), _id },
+              reservation(group, authors, now),
+              // Not journaled on its own: the journal is written in order, so the batch's
+              // journaled insertMany makes this durable before any ack, and a reservation lost
+              // in a crash is only a gap in seqs, which clients step over.
+              { returnDocument: 'after', projection: STATE, writeConcern: { w: 1, j: false } },
+            );
+            if (!doc) {
+              // The filter did not match: no such conversation, or not this author's.
+              refuse(group, notFound);
+              continue;
+            }
+            const route = { siteId: doc.siteId.toHexString(), visitorId: doc.visitorId.toHexString() };
+            const entry = { route, channel: doc.channel ?? 'chat', state: stateOf(doc), seq: doc.seq };
+            this.known.set(conversationId, entry);
+            used.set(conversationId, entry);
+            const list = runs.get(conversationId) ?? [];
+            list.push({ group, authors, from: doc.seq - group.length + 1 });
+            runs.set(conversationId, list);
+            // The conversation as its latest reservation left it.
+            before.set(conversationId, stateOf(doc));
+          }
+        }),
+      );
+    }
+
+    // A sole writer hands out the seqs of the conversations it knows; the same updates as above
+    // move the counters, in one bulkWrite that goes alongside the insert.
+    const moves: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    for (const conversationId of local) {
+      const known = this.known.get(conversationId)!;
+      used.set(conversationId, known);
+      const list = byConversation.get(conversationId)!.map(({ group, authors }) => {
+        const from = known.seq + 1;
+        known.seq += group.length;
+        return { group, authors, from };
+      });
       runs.set(conversationId, list);
-      let seq = from;
-      for (const r of group) {
-        const author: MessageDoc['author'] = { kind: r.author.kind, id: r.author.id };
-        if (r.author.name) author.name = r.author.name;
-        docs.push({
-          _id: new ObjectId(),
-          conversationId: new ObjectId(r.conversationId),
-          seq: seq++,
-          clientMsgId: r.clientMsgId,
-          type: r.type ?? 'message',
-          visibility: r.visibility ?? 'all',
-          // Unless the caller says (an inbound email), an entry travels on the conversation's channel.
-          channel: r.channel ?? doc.channel ?? 'chat',
-          author,
-          body: r.body,
-          ...(r.data ? { data: r.data } : {}),
-          createdAt: now,
-        } as MessageDoc);
+      // As the reservations leave it: an agent's reply ends the wait.
+      before.set(conversationId, {
+        ...known.state,
+        waiting: known.state.waiting && !list.some((run) => run.authors.agent),
+      });
+      const _id = new ObjectId(conversationId);
+      for (const { group, authors } of list) {
+        moves.push({ updateOne: { filter: { _id }, update: reservation(group, authors, now) } });
       }
     }
-    const updates = [...runs].flatMap(([id, list]) => {
-      const doc = byId.get(id)!;
-      const state = {
-        status: doc.status ?? 'open',
-        answered: Boolean(doc.firstResponseAt),
-        waiting: Boolean(doc.waitingSince),
-      };
-      return followUps(list, doc._id, state, now);
-    });
-    // Made before the next batch's reservation, so a later batch's change (an agent's reply
-    // ending the wait) lands after them; journaled by this batch's insertMany, written after them.
-    if (updates.length > 0) {
-      await this.conversations.bulkWrite(updates, { ordered: false, writeConcern: { w: 1, j: false } });
+
+    const docs: MessageDoc[] = [];
+    const inserted: WriteRequest[] = [];
+    const routes = new Map<string, Route>();
+    const followUpdates: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    const localFollowUps: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    for (const [conversationId, list] of runs) {
+      const known = used.get(conversationId)!;
+      routes.set(conversationId, known.route);
+      const state = before.get(conversationId)!;
+      const updates = followUps(list, new ObjectId(conversationId), state, now);
+      if (local.has(conversationId)) localFollowUps.push(...updates);
+      else followUpdates.push(...updates);
+      known.state = stateAfter(state, list);
+      for (const { group, from } of list) {
+        let seq = from;
+        for (const r of group) {
+          const author: MessageDoc['author'] = { kind: r.author.kind, id: r.author.id };
+          if (r.author.name) author.name = r.author.name;
+          docs.push({
+            _id: new ObjectId(),
+            conversationId: new ObjectId(r.conversationId),
+            seq: seq++,
+            clientMsgId: r.clientMsgId,
+            type: r.type ?? 'message',
+            visibility: r.visibility ?? 'all',
+            // Unless the caller says (an inbound email), an entry travels on the conversation's channel.
+            channel: r.channel ?? known.channel,
+            author,
+            body: r.body,
+            ...(r.data ? { data: r.data } : {}),
+            createdAt: now,
+          } as MessageDoc);
+          inserted.push(r);
+        }
+      }
     }
-    return docs.length === 0 ? null : { docs, routes, settle };
+    // Made before the next batch is sequenced, so a later batch's change (an agent's reply
+    // ending the wait) lands after them; journaled by this batch's insertMany, written after them.
+    if (followUpdates.length > 0) {
+      await this.conversations.bulkWrite(followUpdates, { ordered: false, writeConcern: { w: 1, j: false } });
+    }
+    // The sole writer's counter moves and follow-ups go alongside the insert, after the previous
+    // batches' (InOrder), and the batch is acked once both are done.
+    const writes = [...moves, ...localFollowUps];
+    const counters =
+      writes.length === 0
+        ? Promise.resolve()
+        : this.moves.apply(writes).catch((error: unknown) => {
+            for (const id of local) this.known.delete(id);
+            throw error;
+          });
+    return docs.length === 0 ? null : { docs, requests: inserted, routes, counters, settle };
   }
 
-  private async store({ docs, routes, settle }: Reserved): Promise<void> {
+  private async store({ docs, requests, routes, counters, settle }: Reserved): Promise<void> {
     const failedIndexes = new Set<number>();
-    try {
-      await this.messages.insertMany(docs, { ordered: false });
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; code: number }[] }).writeErrors;
-      if (!writeErrors) throw error;
+    const [insert, moved] = await Promise.allSettled([
+      this.messages.insertMany(docs, { ordered: false }),
+      counters,
+    ]);
+    if (moved.status === 'rejected') throw moved.reason;
+    if (insert.status === 'rejected') {
+      const writeErrors = (insert.reason as { writeErrors?: { index: number; code: number }[] }).writeErrors;
+      if (!writeErrors) throw insert.reason;
       for (const e of writeErrors) failedIndexes.add(e.index);
     }
     for (const [index, doc] of docs.entries()) {
@@ -423,12 +529,30 @@ export class MessageWriter {
         conversationId: doc.conversationId,
         clientMsgId: doc.clientMsgId,
       });
-      settle(
-        k,
-        existing
-          ? { ok: true, message: toMessage(existing), created: false }
-          : failure('unavailable', 'could not store the message, try again'),
-      );
+      if (existing) {
+        settle(k, { ok: true, message: toMessage(existing), created: false });
+        continue;
+      }
+      // Its seq was taken: the counter was behind the timeline (another relay wrote to the same
+      // store, or a crash came between an insert and its counter move). Bring the counter up to
+      // the timeline and send the request once more.
+      const request = requests[index]!;
+      if (this.resent.has(request)) {
+        settle(k, failure('unavailable', 'could not store the message, try again'));
+        continue;
+      }
+      this.resent.add(request);
+      await this.catchUp(doc.conversationId);
+      void this.write({ ...request, lookupStored: true }).then((result) => settle(k, result));
     }
+  }
+
+  /** Moves a conversation's counter up to its highest stored seq and forgets what was known of it. */
+  private async catchUp(conversationId: ObjectId): Promise<void> {
+    this.known.delete(conversationId.toHexString());
+    const [top] = await this.messages.find({ conversationId }).sort({ seq: -1 }).limit(1).toArray();
+    await this.moves.apply([
+      { updateOne: { filter: { _id: conversationId }, update: { $max: { seq: top?.seq ?? 0 } } } },
+    ]);
   }
 }

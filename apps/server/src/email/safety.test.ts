@@ -103,10 +103,12 @@ const timeline = (conversationId: string) => env.relay.services.conversations.ti
 const visitorBodies = async (conversationId: string) =>
   (await timeline(conversationId)).filter((m) => m.author.kind === 'visitor').map((m) => m.body);
 
-async function setStatus(conversationId: string, status: string) {
-  await env.relay.connection
-    .collection('conversations')
-    .updateOne({ _id: new ObjectId(conversationId) }, { $set: { status } });
+/** Resolves the conversation the way an agent does. */
+async function resolve(conversationId: string) {
+  const resolved = await env.relay.services.actions.apply(env.agent.agent, conversationId, {
+    action: 'resolve',
+  });
+  expect(resolved.ok).toBe(true);
 }
 
 async function postInbound(raw: string, headers: Record<string, string>) {
@@ -223,7 +225,7 @@ describe('inbound mail that is not the visitor', () => {
 
   it('recognises auto-replies: they never reopen a conversation', async () => {
     const { conversationId, replyTo, address } = await escalated();
-    await setStatus(conversationId, 'resolved');
+    await resolve(conversationId);
     const autoReplies = [
       { 'Auto-Submitted': 'auto-replied' },
       { Precedence: 'bulk' },
@@ -264,7 +266,7 @@ describe('inbound mail that is not the visitor', () => {
     const { conversationId, visitorId, address, first } = await escalated();
     // Bounces come back to the thread's own envelope sender.
     expect(first.envelope.from).toMatch(new RegExp(`^bounce\\+[0-9a-f]{32}@${DOMAIN.replace('.', '\\.')}$`));
-    await setStatus(conversationId, 'resolved');
+    await resolve(conversationId);
     const boundary = 'dsn-boundary';
     const dsn = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',

@@ -30,7 +30,7 @@ const agent: Agent = {
 /** One relay's worth of meeting machinery over the shared database: what a restart replaces. */
 async function boot() {
   const connection: Connection = await connectDatabase(database.uri, database.dbName);
-  const conversations = new ConversationService(connection, 2);
+  const conversations = new ConversationService(connection, { windowMs: 2, soleWriter: true });
   const meetings = new MeetingService(connection, conversations, {
     mailer: mailerOver((mail) => createTransport(mailbox.url).sendMail(mail), 'parley@shop.test'),
     publicUrl: 'http://relay.test',

@@ -5,12 +5,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Conversation } from '@parley/protocol';
-import { ObjectId } from 'mongodb';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { Agent } from '../agents/service';
 import { type Relay, startRelay } from '../app';
 import type { Config } from '../config';
-import { conversationModel } from '../conversations/model';
-import { toConversation } from '../conversations/wire';
 import { DEMO_SITE_KEY } from '../seed';
 import type { Site } from '../sites/service';
 import { createFixtures, freePort, testConfig } from './index';
@@ -115,21 +113,13 @@ export async function startStack(
   };
 }
 
-/**
- * Marks a conversation resolved with one atomic update and announces it, as an agent closing it
- * would: what widget tests need before the console's own resolve exists to drive.
- */
+/** Resolves a conversation as an admin does from the console (the action, its event, its announcement). */
 export async function resolveConversation(
-  relay: Pick<Relay, 'connection' | 'services'>,
+  relay: Pick<Relay, 'services'>,
+  admin: Agent,
   conversationId: string,
 ): Promise<Conversation> {
-  const doc = await conversationModel(relay.connection).collection.findOneAndUpdate(
-    { _id: new ObjectId(conversationId) },
-    { $set: { status: 'resolved', resolvedAt: new Date() } },
-    { returnDocument: 'after' },
-  );
-  if (!doc) throw new Error(`no conversation ${conversationId}`);
-  const conversation = toConversation(doc as never);
-  relay.services.conversations.events.emit('conversation', conversation);
-  return conversation;
+  const resolved = await relay.services.actions.apply(admin, conversationId, { action: 'resolve' });
+  if (!resolved.ok) throw new Error(`could not resolve ${conversationId}: ${resolved.message}`);
+  return resolved.conversation;
 }

@@ -453,7 +453,7 @@ describe('ratings', () => {
       code: 'conflict',
     });
 
-    await resolveConversation(env.relay, conversationId);
+    await resolveConversation(env.relay, env.admin.agent, conversationId);
     await eventually(() => expect(client.conversations.get(conversationId)?.status).toBe('resolved'));
 
     const rated = await ask<{ conversation: Conversation }>(client, 'conversation:rate', {
@@ -489,7 +489,7 @@ describe('ratings', () => {
     const started = await client.start(newClientId());
     if (!started.ok) throw new Error(started.message);
     const conversationId = started.conversation.id;
-    await resolveConversation(env.relay, conversationId);
+    await resolveConversation(env.relay, env.admin.agent, conversationId);
     for (const payload of [
       { conversationId, score: 0 },
       { conversationId, score: 6 },
