@@ -54,7 +54,13 @@ export class ConversationService {
     const messages = messageModel(connection);
     this.conversations = this.model.collection as unknown as Collection<ConversationDoc>;
     this.messages = messages.collection as unknown as Collection<MessageDoc>;
-    this.writer = new MessageWriter(this.conversations, this.messages, writer);
+    this.writer = new MessageWriter(
+      connection.getClient(),
+      connection.name,
+      this.conversations,
+      this.messages,
+      writer,
+    );
   }
 
   /**

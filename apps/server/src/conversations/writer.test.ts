@@ -24,7 +24,10 @@ beforeAll(async () => {
 afterAll(() => connection.close());
 
 const writer = (soleWriter = false) =>
-  new MessageWriter(conversations, messages, { windowMs: 1, soleWriter });
+  new MessageWriter(connection.getClient(), connection.name, conversations, messages, {
+    windowMs: 1,
+    soleWriter,
+  });
 const shared = () => writer(false);
 
 async function newConversation(fields: Partial<ConversationDoc> = {}) {

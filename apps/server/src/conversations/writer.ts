@@ -11,7 +11,15 @@
 
 import type { Author, Channel, Failure, Message, TimelineEntryType, Visibility } from '@parley/protocol';
 import { failure } from '@parley/protocol';
-import { type AnyBulkWriteOperation, type Collection, ObjectId } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type AnyClientBulkWriteModel,
+  type Collection,
+  type Document,
+  type MongoClient,
+  MongoClientBulkWriteError,
+  ObjectId,
+} from 'mongodb';
 import type { ConversationDoc, MessageDoc } from './model';
 import { toMessage } from './wire';
 
@@ -91,6 +99,17 @@ function reservation(group: WriteRequest[], { replies, agent }: Authors, now: Da
   // The console sorts by how long a visitor has waited; an agent's reply ends the wait.
   if (agent) set.waitingSince = null;
   return { $inc: { seq: group.length }, $set: set };
+}
+
+/**
+ * A sole writer's move of the counter for a run it handed out, with what every reply stamps. It
+ * commutes with every other such move ($inc, $max), so batches may apply theirs in any order.
+ */
+function counterMove(group: WriteRequest[], { replies }: Authors, now: Date): Record<string, unknown> {
+  return {
+    $inc: { seq: group.length },
+    $max: replies ? { updatedAt: now, lastMessageAt: now } : { updatedAt: now },
+  };
 }
 
 /** What the writer reads of a conversation as it reserves on it. */
@@ -190,8 +209,11 @@ interface Reserved {
   /** The request behind each doc, in the same order. */
   requests: WriteRequest[];
   routes: Map<string, Route>;
-  /** Settles once this batch's conversation writes are applied. */
-  counters: Promise<unknown>;
+  /** The counter moves that go in the insert's command, and the conversations they move. */
+  moves: AnyClientBulkWriteModel<Document>[];
+  moved: string[];
+  /** Settles once this batch's changes of conversation state (kept in batch order) are applied. */
+  states: Promise<unknown>;
   settle: (k: string, result: WriteResult, duplicateResult?: WriteResult) => void;
 }
 
@@ -252,17 +274,25 @@ export class MessageWriter {
   private scheduled = false;
   private readonly storing = new Set<Promise<void>>();
   private readonly known = new Map<string, Known>();
-  /** A sole writer's counter moves and follow-ups, in batch order. */
-  private readonly moves: InOrder;
+  /** A sole writer's changes of conversation state, in batch order. */
+  private readonly states: InOrder;
+  /** The latest command still moving each conversation's counter (a sole writer's). */
+  private readonly moving = new Map<string, Promise<unknown>>();
   /** Requests already sent again after a seq was found taken; they are not sent a third time. */
   private readonly resent = new WeakSet<WriteRequest>();
 
+  /**
+   * `client` and `dbName` are those of the collections: a batch's insert and counter moves are
+   * one client-level bulkWrite across both.
+   */
   constructor(
+    private readonly client: MongoClient,
+    private readonly dbName: string,
     private readonly conversations: Collection<ConversationDoc>,
     private readonly messages: Collection<MessageDoc>,
     private readonly options: WriterOptions,
   ) {
-    this.moves = new InOrder(conversations);
+    this.states = new InOrder(conversations);
   }
 
   write(request: WriteRequest): Promise<WriteResult> {
@@ -384,8 +414,9 @@ export class MessageWriter {
     const before = new Map<string, State>();
 
     if (asked.length > 0) {
-      // The engine's counters must include this process's earlier batches before it is asked.
-      await this.moves.idle();
+      // The engine must have this process's earlier moves of these counters before it is asked.
+      await Promise.allSettled(asked.map((id) => this.moving.get(id)));
+      await this.states.idle();
       // One atomic update per group reserves its run of seqs and answers the conversation after
       // it, so the run is exactly the counter's last `group.length` seqs, whatever other relays
       // do meanwhile. Conversations go out together; a conversation's groups one after another,
@@ -427,9 +458,11 @@ export class MessageWriter {
       );
     }
 
-    // A sole writer hands out the seqs of the conversations it knows; the same updates as above
-    // move the counters, in one bulkWrite that goes alongside the insert.
-    const moves: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    // A sole writer hands out the seqs of the conversations it knows. Their counter moves go in
+    // the same command as the insert; what changes their state goes in batch order (InOrder).
+    const moves: AnyClientBulkWriteModel<Document>[] = [];
+    const localFollowUps: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    const conversationsNs = `${this.dbName}.${this.conversations.collectionName}`;
     for (const conversationId of local) {
       const known = this.known.get(conversationId)!;
       used.set(conversationId, known);
@@ -439,22 +472,27 @@ export class MessageWriter {
         return { group, authors, from };
       });
       runs.set(conversationId, list);
-      // As the reservations leave it: an agent's reply ends the wait.
-      before.set(conversationId, {
-        ...known.state,
-        waiting: known.state.waiting && !list.some((run) => run.authors.agent),
-      });
       const _id = new ObjectId(conversationId);
       for (const { group, authors } of list) {
-        moves.push({ updateOne: { filter: { _id }, update: reservation(group, authors, now) } });
+        moves.push({
+          namespace: conversationsNs,
+          name: 'updateOne',
+          filter: { _id },
+          update: counterMove(group, authors, now),
+        });
       }
+      // An agent's reply ends the visitor's wait (what the reservation above does with $set).
+      const agentReplied = list.some((run) => run.authors.agent);
+      if (agentReplied && known.state.waiting) {
+        localFollowUps.push({ updateOne: { filter: { _id }, update: { $set: { waitingSince: null } } } });
+      }
+      before.set(conversationId, { ...known.state, waiting: known.state.waiting && !agentReplied });
     }
 
     const docs: MessageDoc[] = [];
     const inserted: WriteRequest[] = [];
     const routes = new Map<string, Route>();
     const followUpdates: AnyBulkWriteOperation<ConversationDoc>[] = [];
-    const localFollowUps: AnyBulkWriteOperation<ConversationDoc>[] = [];
     for (const [conversationId, list] of runs) {
       const known = used.get(conversationId)!;
       routes.set(conversationId, known.route);
@@ -491,30 +529,40 @@ export class MessageWriter {
     if (followUpdates.length > 0) {
       await this.conversations.bulkWrite(followUpdates, { ordered: false, writeConcern: { w: 1, j: false } });
     }
-    // The sole writer's counter moves and follow-ups go alongside the insert, after the previous
-    // batches' (InOrder), and the batch is acked once both are done.
-    const writes = [...moves, ...localFollowUps];
-    const counters =
-      writes.length === 0
+    // The sole writer's changes of state go alongside the insert, after the previous batches'.
+    const states =
+      localFollowUps.length === 0
         ? Promise.resolve()
-        : this.moves.apply(writes).catch((error: unknown) => {
+        : this.states.apply(localFollowUps).catch((error: unknown) => {
             for (const id of local) this.known.delete(id);
             throw error;
           });
-    return docs.length === 0 ? null : { docs, requests: inserted, routes, counters, settle };
+    return docs.length === 0
+      ? null
+      : { docs, requests: inserted, routes, moves, moved: [...local], states, settle };
   }
 
-  private async store({ docs, requests, routes, counters, settle }: Reserved): Promise<void> {
+  private async store({ docs, requests, routes, moves, moved, states, settle }: Reserved): Promise<void> {
+    // One journaled command stores the batch and moves the counters it handed out.
+    const messagesNs = `${this.dbName}.${this.messages.collectionName}`;
+    const command = this.client.bulkWrite(
+      [
+        ...docs.map((document) => ({ namespace: messagesNs, name: 'insertOne' as const, document })),
+        ...moves,
+      ],
+      { ordered: false, writeConcern: { w: 1, j: true } },
+    );
+    for (const id of moved) this.moving.set(id, command);
+    const [stored, changed] = await Promise.allSettled([command, states]);
+    for (const id of moved) if (this.moving.get(id) === command) this.moving.delete(id);
+    if (changed.status === 'rejected') throw changed.reason;
     const failedIndexes = new Set<number>();
-    const [insert, moved] = await Promise.allSettled([
-      this.messages.insertMany(docs, { ordered: false }),
-      counters,
-    ]);
-    if (moved.status === 'rejected') throw moved.reason;
-    if (insert.status === 'rejected') {
-      const writeErrors = (insert.reason as { writeErrors?: { index: number; code: number }[] }).writeErrors;
-      if (!writeErrors) throw insert.reason;
-      for (const e of writeErrors) failedIndexes.add(e.index);
+    if (stored.status === 'rejected') {
+      if (!(stored.reason instanceof MongoClientBulkWriteError)) throw stored.reason;
+      for (const index of stored.reason.writeErrors.keys()) failedIndexes.add(index);
+      // A counter that did not move (it never should) is brought up to its timeline before any ack.
+      const stuck = moves.filter((_, i) => failedIndexes.has(docs.length + i));
+      for (const move of stuck) await this.catchUp((move as { filter: { _id: ObjectId } }).filter._id);
     }
     for (const [index, doc] of docs.entries()) {
       const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
@@ -551,7 +599,7 @@ export class MessageWriter {
   private async catchUp(conversationId: ObjectId): Promise<void> {
     this.known.delete(conversationId.toHexString());
     const [top] = await this.messages.find({ conversationId }).sort({ seq: -1 }).limit(1).toArray();
-    await this.moves.apply([
+    await this.states.apply([
       { updateOne: { filter: { _id: conversationId }, update: { $max: { seq: top?.seq ?? 0 } } } },
     ]);
   }
