@@ -299,6 +299,35 @@ describe('secrets and messages', () => {
     }).toEqual([{ plan: 'pro', seats: 3 }]);
     await page.context().close();
   });
+  it('keeps the view of a page left before the chat was ready for the next page to hand on', async () => {
+    let key = '';
+    const first = pages(() => key);
+    const served = await stack.hostPages({
+      ...first,
+      '/second': {
+        get html() {
+          return first['/']!.html.replace('<title>Host page</title>', '<title>Second page</title>');
+        },
+      },
+    });
+    key = served.site.publicKey;
+    const page = await stack.newPage();
+    // The chat app does not come up on the first page: the loader's script has the view, the
+    // app has not taken it yet when the visitor moves on.
+    const frameRequested = page.waitForRequest(/\/widget\/frame/);
+    await page.route(/\/widget\/frame/, () => {});
+    await page.goto(served.url);
+    await frameRequested;
+    await page.unroute(/\/widget\/frame/);
+    await page.goto(`${served.url}/second`);
+    await openAndSend(page, 'Hello from the second page');
+    await eventually(async () => {
+      const visitors = await stack.relay.connection.collection('visitors').find().toArray();
+      const visitor = visitors.find((v) => String(v.siteId) === served.site.id);
+      return ((visitor?.pages ?? []) as { title: string }[]).map((p) => p.title);
+    }).toEqual(['Host page', 'Second page']);
+    await page.context().close();
+  });
 });
 
 describe('when nobody is there', () => {

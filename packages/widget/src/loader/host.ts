@@ -94,7 +94,6 @@ function start(
     ][]) {
       if (viewed !== location.href) post(['page', viewed, title, referrer, 0]);
     }
-    sessionStorage.removeItem('parleyViews');
   } catch {}
   setInterval(page, 1000);
 
@@ -108,6 +107,10 @@ function start(
       clearTimeout(failTimer);
       ready = true;
       for (const message of pending.splice(0)) post(message);
+      // The app keeps them now; until here a page left early hands them to the next one.
+      try {
+        sessionStorage.removeItem('parleyViews');
+      } catch {}
       emit(type);
     } else if (type === 'close') setOpen(false);
     else if (type === 'unread') {
