@@ -4,9 +4,10 @@
 //   (REDIS_URL), one atomic update per conversation that reserves its seqs and answers the
 //   conversation after it, before the insert;
 // - on a conversation a sole relay has written to, nothing before the insert: it hands out the
-//   seqs itself, and the counter moves go alongside the journaled insertMany (journaled too, in
-//   batch order, one bulkWrite for all the batches queued while the previous one was out);
-// - now and then a few conditional updates (reopen, first response, waiting).
+//   seqs itself;
+// then one journaled command, a client-level bulkWrite that inserts the batch and moves the
+// counters a sole relay handed out; and now and then a few conditional updates (reopen, first
+// response, waiting), in batch order.
 // The unique (conversationId, seq) index catches a sole relay that is not alone after all.
 
 import type { Author, Channel, Failure, Message, TimelineEntryType, Visibility } from '@parley/protocol';
@@ -228,9 +229,9 @@ export interface WriterOptions {
 }
 
 /**
- * The conversation writes a sole writer makes alongside its inserts, applied in the order they
- * are queued. Writes queued while one bulkWrite is out go together in the next, so under load
- * many batches share one command.
+ * The changes of conversation state a sole writer makes beside its inserts, applied in the
+ * order they are queued. Writes queued while one bulkWrite is out go together in the next, so
+ * under load many batches share one command.
  */
 class InOrder {
   private queued: { ops: AnyBulkWriteOperation<ConversationDoc>[]; done: (error?: unknown) => void }[] = [];
@@ -255,7 +256,7 @@ class InOrder {
     while (this.queued.length > 0) {
       const group = this.queued.splice(0);
       try {
-        // Journaled, like the inserts they go alongside: an acked message's counter is durable.
+        // Journaled, like the inserts they go beside: a batch is acked once both are durable.
         await this.collection.bulkWrite(
           group.flatMap((g) => g.ops),
           { ordered: true, writeConcern: { w: 1, j: true } },
@@ -318,7 +319,7 @@ export class MessageWriter {
 
   /**
    * Batches are sequenced one at a time, so seqs follow arrival order; storing a batch
-   * (insertMany, acks, fan-out) overlaps the next batch's sequencing, up to MAX_STORING at once.
+   * (the insert, acks, fan-out) overlaps the next batch's sequencing, up to MAX_STORING at once.
    */
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
@@ -435,7 +436,7 @@ export class MessageWriter {
               known ? { _id } : { ...accessFilter(group[0]!.access), _id },
               reservation(group, authors, now),
               // Not journaled on its own: the journal is written in order, so the batch's
-              // journaled insertMany makes this durable before any ack, and a reservation lost
+              // journaled insert makes this durable before any ack, and a reservation lost
               // in a crash is only a gap in seqs, which clients step over.
               { returnDocument: 'after', projection: STATE, writeConcern: { w: 1, j: false } },
             );
@@ -525,7 +526,7 @@ export class MessageWriter {
       }
     }
     // Made before the next batch is sequenced, so a later batch's change (an agent's reply
-    // ending the wait) lands after them; journaled by this batch's insertMany, written after them.
+    // ending the wait) lands after them; journaled by this batch's insert, written after them.
     if (followUpdates.length > 0) {
       await this.conversations.bulkWrite(followUpdates, { ordered: false, writeConcern: { w: 1, j: false } });
     }
