@@ -260,15 +260,12 @@ describe('a sole writer', () => {
     }
   });
 
-  it('catches a counter up with a timeline that got ahead of it', async () => {
-    const target = await newConversation();
-    const w = writer(true);
-    expect(await w.write(fromVisitor(target))).toMatchObject({ ok: true, message: { seq: 1 } });
-    // A message stored without its counter move, as when a process dies between the two.
-    await messages.insertOne({
+  /** A message stored without its counter move, as when a process dies between the two. */
+  const storeBehindCounter = (target: { id: string; visitorId: ObjectId }, seq: number) =>
+    messages.insertOne({
       _id: new ObjectId(),
       conversationId: new ObjectId(target.id),
-      seq: 2,
+      seq,
       clientMsgId: `stray-${++ids}`,
       type: 'message',
       visibility: 'all',
@@ -277,25 +274,19 @@ describe('a sole writer', () => {
       body: 'stored, counter not moved',
       createdAt: new Date(),
     } as MessageDoc);
+
+  it('catches a counter up with a timeline that got ahead of it', async () => {
+    const target = await newConversation();
+    const w = writer(true);
+    expect(await w.write(fromVisitor(target))).toMatchObject({ ok: true, message: { seq: 1 } });
+    await storeBehindCounter(target, 2);
     // Both the writer that remembers the conversation and one that starts afresh find seq 2 taken.
     expect(await w.write(fromVisitor(target))).toMatchObject({
       ok: true,
       created: true,
       message: { seq: 3 },
     });
-    await conversations.updateOne({ _id: new ObjectId(target.id) }, { $set: { seq: 3 } });
-    await messages.insertOne({
-      _id: new ObjectId(),
-      conversationId: new ObjectId(target.id),
-      seq: 4,
-      clientMsgId: `stray-${++ids}`,
-      type: 'message',
-      visibility: 'all',
-      channel: 'chat',
-      author: { kind: 'visitor', id: target.visitorId.toHexString() },
-      body: 'stored, counter not moved',
-      createdAt: new Date(),
-    } as MessageDoc);
+    await storeBehindCounter(target, 4);
     expect(await writer(true).write(fromVisitor(target))).toMatchObject({
       ok: true,
       created: true,
