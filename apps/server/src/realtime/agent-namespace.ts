@@ -20,13 +20,14 @@ import {
   refusal,
   safeOrigin,
   siteRoom,
+  socketLimit,
   visitorRoom,
 } from './context';
 import { fireAndForget, handler } from './handler';
 import { registerTimelineHandlers } from './messages';
 
 export function setUpAgentNamespace(ctx: RealtimeContext): void {
-  const { services, agents, config } = ctx;
+  const { services, agents } = ctx;
 
   agents.use(async (socket, next) => {
     try {
@@ -63,10 +64,7 @@ export function setUpAgentNamespace(ctx: RealtimeContext): void {
     const actor: Actor = { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
     socket.join(agent.siteIds === null ? [ADMINS] : agent.siteIds.map(siteRoom));
     socket.join(agentRoom(agent.id));
-    const limit = () =>
-      ctx.socketRate.take(socket.id)
-        ? null
-        : { code: 'rate_limited' as const, message: `at most ${config.socketRatePerSec} messages a second` };
+    const limit = () => socketLimit(ctx, socket.id);
     registerTimelineHandlers(ctx, socket, actor, limit);
     socket.on(
       'note:send',

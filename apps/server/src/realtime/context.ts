@@ -49,6 +49,26 @@ export interface RealtimeContext {
   siteRate: BucketMap;
 }
 
+/** Why a send is refused before it is handled; null lets it through. */
+export type Refusal = { code: 'too_large' | 'rate_limited'; message: string } | null;
+
+/** Takes one of the socket's messages this second; a refusal once they are spent. */
+export function socketLimit(ctx: RealtimeContext, socketId: string): Refusal {
+  return ctx.socketRate.take(socketId)
+    ? null
+    : { code: 'rate_limited', message: `at most ${ctx.config.socketRatePerSec} messages a second` };
+}
+
+/** A visitor's send counts against its socket and then its site, so one site cannot flood the relay. */
+export function visitorLimit(ctx: RealtimeContext, socketId: string, siteId: string): Refusal {
+  return (
+    socketLimit(ctx, socketId) ??
+    (ctx.siteRate.take(siteId)
+      ? null
+      : { code: 'rate_limited', message: 'this site is receiving too many messages, try again shortly' })
+  );
+}
+
 /** A handshake refusal the client sees as connect_error, with `data.code`. */
 export function refusal(code: ErrorCode, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });

@@ -2,7 +2,7 @@
 // email service as the visitor (who may touch only their own conversations), ack.
 import { backToChatSchema, emailMeInsteadSchema } from '@parley/protocol/schemas';
 import type { Actor } from '../conversations/service';
-import type { RealtimeContext, VisitorSocket } from './context';
+import { type RealtimeContext, type VisitorSocket, visitorLimit } from './context';
 import { handler } from './handler';
 
 export function registerEmailVisitorHandlers(
@@ -11,11 +11,8 @@ export function registerEmailVisitorHandlers(
   actor: Extract<Actor, { kind: 'visitor' }>,
 ): void {
   const { services } = ctx;
-  // Each switch sends mail or writes to the timeline: the socket's message rate covers both.
-  const limited = () =>
-    ctx.socketRate.take(socket.id)
-      ? null
-      : ({ code: 'rate_limited', message: 'too many requests, slow down' } as const);
+  // Each switch sends mail or writes to the timeline: the visitor's message rate covers both.
+  const limited = () => visitorLimit(ctx, socket.id, socket.data.site.id);
   socket.on(
     'conversation:email',
     handler(

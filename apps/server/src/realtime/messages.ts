@@ -3,10 +3,8 @@ import { MAX_MESSAGE_LENGTH } from '@parley/protocol';
 import { seenSchema, sendMessageSchema, syncSchema } from '@parley/protocol/schemas';
 import type { Socket } from 'socket.io';
 import type { Actor } from '../conversations/service';
-import type { RealtimeContext } from './context';
+import type { RealtimeContext, Refusal } from './context';
 import { handler } from './handler';
-
-type Refusal = { code: 'too_large' | 'rate_limited'; message: string } | null;
 
 function tooLarge(payload: unknown): Refusal {
   const body = (payload as { body?: unknown } | null)?.body;

@@ -498,3 +498,68 @@ describe('bad input', () => {
     expect(calmResult.ok).toBe(true);
   });
 });
+
+describe('the per-site cap', () => {
+  let capped: Awaited<ReturnType<typeof startTestRelay>>;
+  const mine: { close(): void }[] = [];
+  beforeAll(async () => {
+    // Sockets may send freely; the site as a whole gets 5 a second (a burst of 10).
+    capped = await startTestRelay({ socketRatePerSec: 1000, socketBurst: 1000, siteRatePerSec: 5 });
+  });
+  afterAll(async () => {
+    for (const c of mine) c.close();
+    await capped.relay.close();
+  });
+
+  it("refuses a flooded site's messages and offline forms, and leaves other sites alone", async () => {
+    const flooders = await Promise.all(
+      [0, 1].map(async () => {
+        const client = await ready(visitorClient(capped.relay.url, capped.site.publicKey));
+        mine.push(client);
+        return { client, conversation: await startConversation(client) };
+      }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const { client, conversation } = flooders[i % 2]!;
+        return client.socket.emitWithAck('message:send', {
+          conversationId: conversation.id,
+          clientMsgId: newClientId(),
+          body: `flood ${i}`,
+        });
+      }),
+    );
+    const refused = results.filter((r) => !r.ok);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(
+      refused.every((r) => r.code === 'rate_limited' && /this site is receiving too many/.test(r.message)),
+    ).toBe(true);
+    // The offline form writes to the timeline too, so it counts against the same site.
+    const late = await ready(visitorClient(capped.relay.url, capped.site.publicKey));
+    mine.push(late);
+    expect(
+      await late.socket.emitWithAck('offline:submit', {
+        startKey: newClientId(),
+        clientMsgId: newClientId(),
+        name: 'Ion',
+        email: 'ion@example.test',
+        body: 'Do you ship to Iasi?',
+      }),
+    ).toMatchObject({ ok: false, code: 'rate_limited' });
+    // Another site's visitor is not held back.
+    const other = await ready(
+      visitorClient(capped.relay.url, capped.otherSite.publicKey, {
+        extraHeaders: { origin: 'http://other.test' },
+      }),
+    );
+    mine.push(other);
+    const { id } = await startConversation(other);
+    expect(
+      await other.socket.emitWithAck('message:send', {
+        conversationId: id,
+        clientMsgId: newClientId(),
+        body: 'hi',
+      }),
+    ).toMatchObject({ ok: true });
+  });
+});

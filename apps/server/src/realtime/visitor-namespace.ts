@@ -26,6 +26,7 @@ import {
   refusal,
   safeOrigin,
   type VisitorSocket,
+  visitorLimit,
   visitorRoom,
 } from './context';
 import { registerEmailVisitorHandlers } from './email-visitor';
@@ -33,7 +34,7 @@ import { fireAndForget, handler } from './handler';
 import { registerTimelineHandlers } from './messages';
 
 export function setUpVisitorNamespace(ctx: RealtimeContext): void {
-  const { services, visitors, config } = ctx;
+  const { services, visitors } = ctx;
 
   visitors.use(async (socket, next) => {
     try {
@@ -92,13 +93,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
         return { ok: true, conversation };
       }),
     );
-    registerTimelineHandlers(ctx, socket, actor, () =>
-      !ctx.socketRate.take(socket.id)
-        ? { code: 'rate_limited', message: `at most ${config.socketRatePerSec} messages a second` }
-        : !ctx.siteRate.take(site.id)
-          ? { code: 'rate_limited', message: 'this site is receiving too many messages, try again shortly' }
-          : null,
-    );
+    registerTimelineHandlers(ctx, socket, actor, () => visitorLimit(ctx, socket.id, site.id));
     socket.on(
       'typing',
       fireAndForget(typingSchema, async ({ conversationId, typing }) => {
@@ -202,10 +197,7 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
         });
         return written.ok ? { ok: true, conversation } : written;
       },
-      () =>
-        ctx.socketRate.take(socket.id)
-          ? null
-          : { code: 'rate_limited', message: 'too many messages, slow down' },
+      () => visitorLimit(ctx, socket.id, socket.data.site.id),
     ),
   );
   socket.on(
