@@ -90,21 +90,9 @@ const authorsOf = (group: WriteRequest[]) => {
 };
 
 /**
- * The one operator update that reserves a run of `group.length` seqs (the counter's last ones
- * once it is made) and stamps what every reply changes. Operator updates cost the engine a
- * fraction of a pipeline update; what changes only sometimes is left to followUps.
- */
-function reservation(group: WriteRequest[], { replies, agent }: Authors, now: Date): Record<string, unknown> {
-  const set: Record<string, unknown> = { updatedAt: now };
-  if (replies) set.lastMessageAt = now;
-  // The console sorts by how long a visitor has waited; an agent's reply ends the wait.
-  if (agent) set.waitingSince = null;
-  return { $inc: { seq: group.length }, $set: set };
-}
-
-/**
- * A sole writer's move of the counter for a run it handed out, with what every reply stamps. It
- * commutes with every other such move ($inc, $max), so batches may apply theirs in any order.
+ * The operator update that moves the counter past a run of `group.length` seqs and stamps what
+ * every reply stamps. It commutes with every other such move ($inc, $max), so a sole writer's
+ * batches may apply theirs in any order; what changes only sometimes is left to `changes`.
  */
 function counterMove(group: WriteRequest[], { replies }: Authors, now: Date): Record<string, unknown> {
   return {
@@ -124,43 +112,6 @@ const STATE = {
   seq: 1,
 } as const;
 
-/**
- * What a conversation's new runs change only sometimes (reopen a resolved one, stamp the first
- * response, start the visitor's wait), as conditional updates. They are rare, so they are sent
- * only where the conversation read back needs them, instead of making every reservation a
- * pipeline update.
- */
-function followUps(
-  runs: { group: WriteRequest[]; authors: Authors; from: number }[],
-  _id: ObjectId,
-  state: State,
-  now: Date,
-): AnyBulkWriteOperation<ConversationDoc>[] {
-  const updates: AnyBulkWriteOperation<ConversationDoc>[] = [];
-  const when = (group: WriteRequest[], condition: Record<string, unknown>, set: Record<string, unknown>) =>
-    updates.push({
-      updateOne: { filter: { ...accessFilter(group[0]!.access), _id, ...condition }, update: { $set: set } },
-    });
-  const visitor = runs.find((run) => run.authors.visitor);
-  const agent = runs.find((run) => run.authors.agent);
-  // A visitor writing to a resolved or snoozed conversation reopens it.
-  if (visitor && (state.status === 'resolved' || state.status === 'snoozed')) {
-    when(
-      visitor.group,
-      { status: state.status },
-      state.status === 'resolved' ? { status: 'open', resolvedAt: null } : { status: 'open' },
-    );
-  }
-  if (agent && !state.answered) when(agent.group, { firstResponseAt: null }, { firstResponseAt: now });
-  // The visitor is waiting when the latest reply is theirs (an agent's reply cleared the wait).
-  const replies = runs.filter((run) => run.authors.replies).sort((x, y) => x.from - y.from);
-  const last = replies.at(-1);
-  if (last?.authors.visitor && !state.waiting) {
-    when(last.group, { waitingSince: null }, { waitingSince: now });
-  }
-  return updates;
-}
-
 /** What a conversation's runs depend on, as they find it. */
 interface State {
   status: string;
@@ -170,7 +121,10 @@ interface State {
   waiting: boolean;
 }
 
-/** The state a conversation is left in by `runs` (their reservations, then their follow-ups). */
+/**
+ * The state a conversation is left in by `runs`: a visitor reopens a resolved or snoozed one, an
+ * agent's reply answers it, and the visitor is waiting when the latest reply is theirs.
+ */
 function stateAfter(state: State, runs: { authors: Authors; from: number }[]): State {
   const replies = runs.filter((run) => run.authors.replies).sort((x, y) => x.from - y.from);
   const last = replies.at(-1);
@@ -181,6 +135,32 @@ function stateAfter(state: State, runs: { authors: Authors; from: number }[]): S
     answered: state.answered || runs.some((run) => run.authors.agent),
     waiting: last ? last.authors.visitor : state.waiting,
   };
+}
+
+/**
+ * The conditional updates that take a conversation from `before` to `after`: reopen it, stamp
+ * the first response, start or end the visitor's wait. They are rare, so they go only where the
+ * state changes, instead of making every counter move a pipeline update.
+ */
+function changes(
+  _id: ObjectId,
+  before: State,
+  after: State,
+  now: Date,
+): AnyBulkWriteOperation<ConversationDoc>[] {
+  const updates: AnyBulkWriteOperation<ConversationDoc>[] = [];
+  const when = (condition: Record<string, unknown>, set: Record<string, unknown>) =>
+    updates.push({ updateOne: { filter: { _id, ...condition }, update: { $set: set } } });
+  if (after.status !== before.status) {
+    when(
+      { status: before.status },
+      before.status === 'resolved' ? { status: 'open', resolvedAt: null } : { status: 'open' },
+    );
+  }
+  if (after.answered && !before.answered) when({ firstResponseAt: null }, { firstResponseAt: now });
+  if (after.waiting && !before.waiting) when({ waitingSince: null }, { waitingSince: now });
+  if (!after.waiting && before.waiting) when({}, { waitingSince: null });
+  return updates;
 }
 
 const stateOf = (doc: ConversationDoc): State => ({
@@ -412,7 +392,6 @@ export class MessageWriter {
     const runs = new Map<string, { group: WriteRequest[]; authors: Authors; from: number }[]>();
     // What this batch goes by for each conversation (an agent's action may forget it meanwhile).
     const used = new Map<string, Known>();
-    const before = new Map<string, State>();
 
     if (asked.length > 0) {
       // The engine must have this process's earlier moves of these counters before it is asked.
@@ -434,7 +413,7 @@ export class MessageWriter {
             }
             const doc = await this.conversations.findOneAndUpdate(
               known ? { _id } : { ...accessFilter(group[0]!.access), _id },
-              reservation(group, authors, now),
+              counterMove(group, authors, now),
               // Not journaled on its own: the journal is written in order, so the batch's
               // journaled insert makes this durable before any ack, and a reservation lost
               // in a crash is only a gap in seqs, which clients step over.
@@ -452,8 +431,6 @@ export class MessageWriter {
             const list = runs.get(conversationId) ?? [];
             list.push({ group, authors, from: doc.seq - group.length + 1 });
             runs.set(conversationId, list);
-            // The conversation as its latest reservation left it.
-            before.set(conversationId, stateOf(doc));
           }
         }),
       );
@@ -462,7 +439,6 @@ export class MessageWriter {
     // A sole writer hands out the seqs of the conversations it knows. Their counter moves go in
     // the same command as the insert; what changes their state goes in batch order (InOrder).
     const moves: AnyClientBulkWriteModel<Document>[] = [];
-    const localFollowUps: AnyBulkWriteOperation<ConversationDoc>[] = [];
     const conversationsNs = `${this.dbName}.${this.conversations.collectionName}`;
     for (const conversationId of local) {
       const known = this.known.get(conversationId)!;
@@ -482,26 +458,20 @@ export class MessageWriter {
           update: counterMove(group, authors, now),
         });
       }
-      // An agent's reply ends the visitor's wait (what the reservation above does with $set).
-      const agentReplied = list.some((run) => run.authors.agent);
-      if (agentReplied && known.state.waiting) {
-        localFollowUps.push({ updateOne: { filter: { _id }, update: { $set: { waitingSince: null } } } });
-      }
-      before.set(conversationId, { ...known.state, waiting: known.state.waiting && !agentReplied });
     }
 
     const docs: MessageDoc[] = [];
     const inserted: WriteRequest[] = [];
     const routes = new Map<string, Route>();
     const followUpdates: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    const localFollowUps: AnyBulkWriteOperation<ConversationDoc>[] = [];
     for (const [conversationId, list] of runs) {
       const known = used.get(conversationId)!;
       routes.set(conversationId, known.route);
-      const state = before.get(conversationId)!;
-      const updates = followUps(list, new ObjectId(conversationId), state, now);
-      if (local.has(conversationId)) localFollowUps.push(...updates);
-      else followUpdates.push(...updates);
-      known.state = stateAfter(state, list);
+      const after = stateAfter(known.state, list);
+      const updates = changes(new ObjectId(conversationId), known.state, after, now);
+      (local.has(conversationId) ? localFollowUps : followUpdates).push(...updates);
+      known.state = after;
       for (const { group, from } of list) {
         let seq = from;
         for (const r of group) {
