@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function int(name: string, fallback: number): number {
-  const raw = process.env[name];
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
@@ -80,7 +80,7 @@ export interface Config {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = int('PORT', 3000);
+  const port = int(env, 'PORT', 3000);
   const host = env.HOST ?? '127.0.0.1';
   const inboundDomain = env.PARLEY_INBOUND_DOMAIN ?? 'parley.localhost';
   return {
@@ -90,31 +90,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     redisUrl: env.REDIS_URL || undefined,
-    socketRatePerSec: int('PARLEY_SOCKET_RATE', 10),
-    socketBurst: int('PARLEY_SOCKET_BURST', 20),
-    siteRatePerSec: int('PARLEY_SITE_RATE', 500),
-    batchWindowMs: int('PARLEY_BATCH_WINDOW_MS', 0),
-    sessionTtlHours: int('PARLEY_SESSION_TTL_HOURS', 12),
-    loginAttemptsPerMinute: int('PARLEY_LOGIN_ATTEMPTS_PER_MIN', 5),
-    snoozeTickMs: int('PARLEY_SNOOZE_TICK_MS', 15_000),
+    socketRatePerSec: int(env, 'PARLEY_SOCKET_RATE', 10),
+    socketBurst: int(env, 'PARLEY_SOCKET_BURST', 20),
+    siteRatePerSec: int(env, 'PARLEY_SITE_RATE', 500),
+    batchWindowMs: int(env, 'PARLEY_BATCH_WINDOW_MS', 0),
+    sessionTtlHours: int(env, 'PARLEY_SESSION_TTL_HOURS', 12),
+    loginAttemptsPerMinute: int(env, 'PARLEY_LOGIN_ATTEMPTS_PER_MIN', 5),
+    snoozeTickMs: int(env, 'PARLEY_SNOOZE_TICK_MS', 15_000),
     consoleDir: env.PARLEY_CONSOLE_DIR ?? fileURLToPath(new URL('../../console/dist', import.meta.url)),
     widgetDir:
       env.PARLEY_WIDGET_DIR ?? fileURLToPath(new URL('../../../packages/widget/dist', import.meta.url)),
     smtpUrl: env.SMTP_URL || undefined,
-    inboundSmtpPort: env.PARLEY_SMTP_PORT ? int('PARLEY_SMTP_PORT', 0) : null,
+    inboundSmtpPort: env.PARLEY_SMTP_PORT ? int(env, 'PARLEY_SMTP_PORT', 0) : null,
     inboundDomain,
     emailFrom: env.PARLEY_EMAIL_FROM ?? `parley@${inboundDomain}`,
     inboundSecret: env.PARLEY_INBOUND_SECRET ?? '',
     // A per-process secret keeps links safe on a fresh clone; set it so links survive a restart.
     linkSecret: env.PARLEY_LINK_SECRET || randomBytes(32).toString('base64url'),
-    emailFallbackMs: int('PARLEY_EMAIL_FALLBACK_MS', 2 * 60_000),
-    emailTickMs: int('PARLEY_EMAIL_TICK_MS', 1_000),
+    emailFallbackMs: int(env, 'PARLEY_EMAIL_FALLBACK_MS', 2 * 60_000),
+    emailTickMs: int(env, 'PARLEY_EMAIL_TICK_MS', 1_000),
     devMailbox: env.PARLEY_DEV_MAILBOX === '1',
     demoShopOrigins: (env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000').split(','),
     emailVerify: env.PARLEY_EMAIL_VERIFY ? env.PARLEY_EMAIL_VERIFY === '1' : env.PARLEY_DEV_MAILBOX !== '1',
     meetingReminderMinutes: minutesList('PARLEY_MEETING_REMINDERS', [24 * 60, 60]),
     meetingRoomPattern: env.PARLEY_MEETING_ROOM_URL ?? 'https://meet.jit.si/parley-{room}',
-    meetingTickMs: int('PARLEY_MEETING_TICK_MS', 30_000),
+    meetingTickMs: int(env, 'PARLEY_MEETING_TICK_MS', 30_000),
   };
 }
 

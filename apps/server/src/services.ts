@@ -38,7 +38,7 @@ export interface Services {
 export function createServices(connection: Connection, config: Config): Services {
   const conversations = new ConversationService(connection, {
     windowMs: config.batchWindowMs,
-    // Without Redis there is one relay (see ARCHITECTURE.md, Scale-out).
+    // Without REDIS_URL there is one relay: fan-out between relays needs Redis.
     soleWriter: !config.redisUrl,
   });
   const sites = new SiteService(connection);

@@ -246,7 +246,6 @@ export class AgentService {
     }));
   }
 
-  /** How many agents of a site are online: the widget shows "we're online" from this. */
   /** Which of these agents have set themselves away. */
   async awayAmong(agentIds: string[]): Promise<Set<string>> {
     const docs = await this.model

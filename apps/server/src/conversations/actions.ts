@@ -9,16 +9,18 @@ import type { Connection } from 'mongoose';
 import type { Agent, AgentService } from '../agents/service';
 import { canSeeSite } from '../agents/service';
 import { type ConversationDoc, conversationModel } from './model';
-import type { Actor, ConversationService } from './service';
+import { type Actor, agentGuard, type ConversationService } from './service';
 import { toConversation } from './wire';
-import { accessFilter } from './writer';
 
 const MAX_TAGS = 20;
+
+/** Fields the message writer remembers of a conversation (see MessageWriter.forget). */
+const REMEMBERED = new Set(['status', 'channel', 'waitingSince', 'firstResponseAt']);
 
 interface Change {
   /** The precondition, beyond "this conversation, on a site the agent may see". */
   when: Record<string, unknown>;
-  update: Record<string, unknown>;
+  update: { $set?: Record<string, unknown> } & Record<string, unknown>;
   /** The timeline entry that records the change; null: nothing changed, nothing to record. */
   entry: (after: Conversation) => Promise<EventEntry | null> | EventEntry | null;
   /** Why the precondition failed, from the conversation as it is now. */
@@ -36,9 +38,6 @@ interface EventEntry {
 export function agentActor(agent: Agent): Actor & { kind: 'agent' } {
   return { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
 }
-
-/** The conversations of the agent's sites, as a filter. */
-const siteGuard = (agent: Agent) => accessFilter(agent.siteIds === null ? 'any' : { siteIds: agent.siteIds });
 
 export class ConversationActions {
   private readonly collection: Collection<ConversationDoc>;
@@ -60,11 +59,14 @@ export class ConversationActions {
     conversationId: string,
     action: ConversationAction,
   ): Promise<Result<{ conversation: Conversation }>> {
-    const current = await this.collection.findOne({ ...siteGuard(agent), _id: new ObjectId(conversationId) });
+    const current = await this.collection.findOne({
+      ...agentGuard(agent),
+      _id: new ObjectId(conversationId),
+    });
     if (!current) return failure('not_found', 'no such conversation');
     const change = await this.plan(agent, toConversation(current), action);
     if (!change.ok) return change;
-    return this.commit(agentActor(agent), conversationId, siteGuard(agent), change.change);
+    return this.commit(agentActor(agent), conversationId, agentGuard(agent), change.change);
   }
 
   /** A private note on the timeline; agents named as `@Name` are listed in `data.mentions`. */
@@ -138,12 +140,15 @@ export class ConversationActions {
       { ...change.update, $currentDate: { updatedAt: true } },
       { returnDocument: 'after' },
     );
-    if (updated) this.conversations.forget(conversationId);
     if (!updated) {
       const now = await this.collection.findOne({ ...guard, _id });
       if (!now) return failure('not_found', 'no such conversation');
       if (change.idempotent) return { ok: true, conversation: toConversation(now) };
       return failure('conflict', await change.refusal(toConversation(now)));
+    }
+    // The message writer remembers a conversation's status (and what follows from it).
+    if (Object.keys(change.update.$set ?? {}).some((field) => REMEMBERED.has(field))) {
+      this.conversations.forget(conversationId);
     }
     const conversation = toConversation(updated);
     const entry = await change.entry(conversation);

@@ -7,8 +7,8 @@ import type { Connection } from 'mongoose';
 import type { Agent } from '../agents/service';
 import type { VisitorService } from '../visitors/service';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
+import { agentGuard } from './service';
 import { toConversation } from './wire';
-import { accessFilter } from './writer';
 
 const PAGE = 100;
 const SEARCH_HITS = 300;
@@ -27,9 +27,6 @@ function viewFilter(view: InboxView, agent: Agent): Record<string, unknown> {
       return { status: 'resolved' };
   }
 }
-
-/** The conversations of the agent's sites, as a filter. */
-const siteGuard = (agent: Agent) => accessFilter(agent.siteIds === null ? 'any' : { siteIds: agent.siteIds });
 
 const TONES = [
   'Amber',
@@ -83,7 +80,7 @@ export class Inbox {
 
   /** The conversations an agent sees for a query, newest activity (or longest wait) first. */
   async list(agent: Agent, query: InboxQuery): Promise<InboxItem[]> {
-    const filter: Record<string, unknown> = { ...siteGuard(agent), ...(await this.filters(agent, query)) };
+    const filter: Record<string, unknown> = { ...agentGuard(agent), ...(await this.filters(agent, query)) };
     if (query.q) return this.search(query.q, filter);
     Object.assign(filter, viewFilter(query.view, agent), query.status ? { status: query.status } : {});
     const pipeline: Document[] = [{ $match: filter }];
@@ -103,7 +100,7 @@ export class Inbox {
 
   /** How many conversations each view holds for this agent. */
   async counts(agent: Agent): Promise<InboxCounts> {
-    const guard = siteGuard(agent);
+    const guard = agentGuard(agent);
     const entries = await Promise.all(
       INBOX_VIEWS.map(
         async (view) =>
@@ -122,7 +119,7 @@ export class Inbox {
   /** A visitor's conversations, newest first, for the visitor panel. */
   async ofVisitor(agent: Agent, visitorId: string): Promise<InboxItem[]> {
     const docs = await this.conversations
-      .find({ ...siteGuard(agent), visitorId: new ObjectId(visitorId) })
+      .find({ ...agentGuard(agent), visitorId: new ObjectId(visitorId) })
       .sort({ createdAt: -1 })
       .limit(20)
       .toArray();

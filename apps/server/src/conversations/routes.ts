@@ -1,13 +1,14 @@
 // The agent HTTP API of the inbox: views and counts, search, one conversation with its visitor
 // panel, actions, and transcript export (JSON or CSV, one conversation or a filtered set).
 import type { ConversationDetails, Message } from '@parley/protocol';
-import { conversationActionSchema, idSchema, inboxQuerySchema } from '@parley/protocol/schemas';
+import { conversationActionSchema, inboxQuerySchema } from '@parley/protocol/schemas';
 import { type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
-import { agentOf, route } from '../agents/route';
+import { agentOf, idParam, route } from '../agents/route';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
 import type { Services } from '../services';
+import { agentActor } from './actions';
 import { anonymousName } from './inbox';
 
 const EXPORT_LIMIT = 500;
@@ -38,13 +39,10 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
     '/api/conversations/:id',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       if (!id) return;
       const agent = agentOf(res);
-      const conversation = await services.conversations.get(
-        { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds },
-        id,
-      );
+      const conversation = await services.conversations.get(agentActor(agent), id);
       if (!conversation) return sendError(res, 'not_found', 'no such conversation');
       const [visitor, site, past] = await Promise.all([
         services.visitors.details(conversation.visitorId),
@@ -84,7 +82,7 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
     '/api/conversations/:id/actions',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       const action = id && parse(conversationActionSchema, req.body, res);
       if (!id || !action) return;
       const result = await services.actions.apply(agentOf(res), id, action);
@@ -97,7 +95,7 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
     '/api/conversations/:id/export',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       const format = id && parse(formatSchema, req.query.format, res);
       if (!id || !format) return;
       const agent = agentOf(res);

@@ -31,6 +31,10 @@ function accessFor(actor: Actor | { kind: 'system' }): Access {
 /** The conversations the actor may see and write to, as a filter. */
 const guardFor = (actor: Actor | { kind: 'system' }) => accessFilter(accessFor(actor));
 
+/** The conversations of an agent's sites (all of them for an admin), as a filter. */
+export const agentGuard = (agent: { siteIds: string[] | null }) =>
+  accessFilter(agent.siteIds === null ? 'any' : { siteIds: agent.siteIds });
+
 function authorFor(actor: Actor): Author {
   if (actor.kind === 'visitor') {
     return actor.name

@@ -6,7 +6,7 @@ import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRelay } from '../app';
 import type { Actor } from '../conversations/service';
-import { startTestRelay, testConfig } from '../testing';
+import { resolveConversation, startTestRelay, testConfig } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
 import { startCatcher } from './testing';
 
@@ -122,10 +122,7 @@ describe('unseen-reply fallback', () => {
     const { visitor, conversationId, address } = await chatWithEmail();
     visitor.send(conversationId, 'Thanks, that is all.');
     await eventually(() => expect(visitor.pending()).toHaveLength(0));
-    const resolved = await env.relay.services.actions.apply(env.agent.agent, conversationId, {
-      action: 'resolve',
-    });
-    expect(resolved.ok).toBe(true);
+    await resolveConversation(env.relay, env.agent.agent, conversationId);
     await eventually(() => expect(mailTo(address)).toHaveLength(1));
     const [transcript] = mailTo(address);
     expect(transcript!.parsed.headers.get('auto-submitted')).toBe('auto-generated');

@@ -12,7 +12,7 @@ import {
 } from '@parley/protocol/schemas';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { requireAgent } from '../agents/http-auth';
-import { agentOf, requireAdmin, route } from '../agents/route';
+import { agentOf, idParam, requireAdmin, route } from '../agents/route';
 import type { Config } from '../config';
 import { agentActor } from '../conversations/actions';
 import { sendError } from '../http/errors';
@@ -59,7 +59,7 @@ export function emailRouter(services: Services, config: Config): Router {
     '/api/email/conversations/:id',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       if (!id) return;
       res.json({ ok: true, thread: await email.thread(agentActor(agentOf(res)), id) });
     }),
@@ -69,7 +69,7 @@ export function emailRouter(services: Services, config: Config): Router {
     '/api/email/conversations/:id/escalate',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       const body = id && parse(escalateSchema, req.body, res);
       if (!id || !body) return;
       const result = await email.continueByEmail(agentActor(agentOf(res)), id, body.address);
@@ -82,7 +82,7 @@ export function emailRouter(services: Services, config: Config): Router {
     '/api/email/conversations/:id/chat',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       if (!id) return;
       const result = await email.continueInChat(agentActor(agentOf(res)), id);
       if (!result.ok) return fail(res, result);
@@ -94,7 +94,7 @@ export function emailRouter(services: Services, config: Config): Router {
     '/api/email/conversations/:id/transcript',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       const body = id && parse(transcriptSchema, req.body, res);
       if (!id || !body) return;
       const result = await email.sendTranscript(agentActor(agentOf(res)), id, body.address);
@@ -107,7 +107,7 @@ export function emailRouter(services: Services, config: Config): Router {
     '/api/email/messages/:id',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       if (!id) return;
       const found = await email.email(agentActor(agentOf(res)), id);
       if (!found) return sendError(res, 'not_found', 'no such email');
@@ -120,7 +120,7 @@ export function emailRouter(services: Services, config: Config): Router {
     '/api/email/attachments/:id',
     signedIn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       if (!id) return;
       const found = await email.attachment(agentActor(agentOf(res)), id);
       if (!found) return sendError(res, 'not_found', 'no such attachment');
@@ -146,7 +146,7 @@ export function emailRouter(services: Services, config: Config): Router {
     signedIn,
     requireAdmin,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       if (!id) return;
       const result = await email.releaseHeld(id);
       if (!result.ok) return fail(res, result);
@@ -159,7 +159,7 @@ export function emailRouter(services: Services, config: Config): Router {
     signedIn,
     requireAdmin,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       if (!id) return;
       if (!(await email.discardHeld(id))) return sendError(res, 'not_found', 'no such held email');
       res.json({ ok: true });
@@ -256,7 +256,7 @@ export function emailRouter(services: Services, config: Config): Router {
     signedIn,
     mailboxOn,
     route(async (req, res) => {
-      const id = parse(idSchema, req.params.id, res);
+      const id = idParam(req, res);
       const body = id && parse(mailboxReplySchema, req.body, res);
       if (!id || !body) return;
       const result = await email.replyAsVisitor(id, body.body);

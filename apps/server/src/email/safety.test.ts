@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../conversations/service';
-import { startTestRelay } from '../testing';
+import { resolveConversation, startTestRelay } from '../testing';
 import { inboundAddress, newReplyToken } from './addresses';
 import { MAX_EMAIL_BYTES } from './service';
 import { signInbound } from './signatures';
@@ -102,14 +102,6 @@ async function escalated(options: { visitorName?: string; address?: string } = {
 const timeline = (conversationId: string) => env.relay.services.conversations.timeline(conversationId);
 const visitorBodies = async (conversationId: string) =>
   (await timeline(conversationId)).filter((m) => m.author.kind === 'visitor').map((m) => m.body);
-
-/** Resolves the conversation the way an agent does. */
-async function resolve(conversationId: string) {
-  const resolved = await env.relay.services.actions.apply(env.agent.agent, conversationId, {
-    action: 'resolve',
-  });
-  expect(resolved.ok).toBe(true);
-}
 
 async function postInbound(raw: string, headers: Record<string, string>) {
   const response = await fetch(`${env.relay.url}/api/email/inbound`, {
@@ -225,7 +217,7 @@ describe('inbound mail that is not the visitor', () => {
 
   it('recognises auto-replies: they never reopen a conversation', async () => {
     const { conversationId, replyTo, address } = await escalated();
-    await resolve(conversationId);
+    await resolveConversation(env.relay, env.agent.agent, conversationId);
     const autoReplies = [
       { 'Auto-Submitted': 'auto-replied' },
       { Precedence: 'bulk' },
@@ -266,7 +258,7 @@ describe('inbound mail that is not the visitor', () => {
     const { conversationId, visitorId, address, first } = await escalated();
     // Bounces come back to the thread's own envelope sender.
     expect(first.envelope.from).toMatch(new RegExp(`^bounce\\+[0-9a-f]{32}@${DOMAIN.replace('.', '\\.')}$`));
-    await resolve(conversationId);
+    await resolveConversation(env.relay, env.agent.agent, conversationId);
     const boundary = 'dsn-boundary';
     const dsn = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',

@@ -10,7 +10,7 @@ import {
 } from '@parley/protocol/schemas';
 import { sessionFromCookieHeader } from '../agents/cookie';
 import type { Agent } from '../agents/service';
-import type { Actor } from '../conversations/service';
+import { agentActor } from '../conversations/actions';
 import {
   ADMINS,
   type AgentSocket,
@@ -61,7 +61,7 @@ export function setUpAgentNamespace(ctx: RealtimeContext): void {
 
   agents.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
-    const actor: Actor = { kind: 'agent', agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
+    const actor = agentActor(agent);
     socket.join(agent.siteIds === null ? [ADMINS] : agent.siteIds.map(siteRoom));
     socket.join(agentRoom(agent.id));
     const limit = () => socketLimit(ctx, socket.id);

@@ -120,10 +120,10 @@ describe('conversation:email and conversation:chat from the widget', () => {
     expect(
       await socket.emitWithAck('conversation:chat', { conversationId: other.conversationId }),
     ).toMatchObject({ ok: false });
-    const stored = await env.relay.services.conversations.get(
-      { kind: 'agent', agentId: 'x', name: 'x', siteIds: null },
-      other.conversationId,
-    );
-    expect(stored?.channel).toBe('chat');
+    // Nothing was switched and back: no address, no switch on the timeline.
+    const stored = await env.relay.services.conversations.byId(other.conversationId);
+    expect(stored).toMatchObject({ channel: 'chat', emailTo: null });
+    const timeline = await env.relay.services.conversations.timeline(other.conversationId);
+    expect(timeline.filter((m) => m.data?.name === 'channel_changed')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { ChatClient } from '@parley/client';
-import { newClientId } from '@parley/client';
+import { memoryStore, newClientId } from '@parley/client';
 import type { Conversation, Message } from '@parley/protocol';
-import { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES } from '@parley/protocol';
+import { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES, SYNC_PAGE_SIZE } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { identityHash } from '../sites/service';
 import { SHOP_ORIGIN, startTestRelay } from '../testing';
@@ -154,8 +154,6 @@ describe('conversation flow', () => {
   });
 
   it('replays a conversation longer than one sync page to a fresh tab of the same visitor', async () => {
-    const { memoryStore, newClientId } = await import('@parley/client');
-    const { SYNC_PAGE_SIZE } = await import('@parley/protocol');
     const store = memoryStore();
     const tab1 = track(await ready(visitorClient(env.relay.url, env.site.publicKey, { store })));
     const { id: conversationId } = await startConversation(tab1);

@@ -140,11 +140,11 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
     'visitor:context',
     handler(visitorContextSchema, (context) =>
       inOrder(async () => {
-        await services.visitors.recordContext(visitor.id, {
+        const recorded = await services.visitors.recordContext(visitor.id, {
           ...context,
           ...(userAgent ? { userAgent } : {}),
         });
-        changed();
+        if (recorded) changed();
         return { ok: true as const };
       }),
     ),

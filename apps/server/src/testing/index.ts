@@ -2,7 +2,9 @@
 // that a test can kill.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import type { Conversation } from '@parley/protocol';
 import { inject } from 'vitest';
+import type { Agent } from '../agents/service';
 import { type Relay, startRelay } from '../app';
 import { type Config, loadConfig } from '../config';
 
@@ -70,4 +72,15 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Resolves a conversation as an agent does from the console (the action, its event, its announcement). */
+export async function resolveConversation(
+  relay: Pick<Relay, 'services'>,
+  agent: Agent,
+  conversationId: string,
+): Promise<Conversation> {
+  const resolved = await relay.services.actions.apply(agent, conversationId, { action: 'resolve' });
+  if (!resolved.ok) throw new Error(`could not resolve ${conversationId}: ${resolved.message}`);
+  return resolved.conversation;
 }

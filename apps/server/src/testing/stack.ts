@@ -4,9 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Conversation } from '@parley/protocol';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import type { Agent } from '../agents/service';
 import { type Relay, startRelay } from '../app';
 import type { Config } from '../config';
 import { DEMO_SITE_KEY } from '../seed';
@@ -111,15 +109,4 @@ export async function startStack(
       await relay.close();
     },
   };
-}
-
-/** Resolves a conversation as an admin does from the console (the action, its event, its announcement). */
-export async function resolveConversation(
-  relay: Pick<Relay, 'services'>,
-  admin: Agent,
-  conversationId: string,
-): Promise<Conversation> {
-  const resolved = await relay.services.actions.apply(admin, conversationId, { action: 'resolve' });
-  if (!resolved.ok) throw new Error(`could not resolve ${conversationId}: ${resolved.message}`);
-  return resolved.conversation;
 }

@@ -136,25 +136,26 @@ export class VisitorService {
   }
   /**
    * Records where the visitor is now (the widget sends this on load and on every page change)
-   * and adds the page to their trail.
+   * and adds the page to their trail. Answers whether it did (a view sent again changes nothing).
    * @example await visitors.recordContext(id, { url: 'https://shop.example/cart', title: 'Cart' })
    */
   async recordContext(
     visitorId: string,
     context: VisitorContextPayload & { userAgent?: string },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const at = new Date();
     const { viewId, ...current } = context;
     const page = { url: context.url, title: context.title ?? '', at, ...(viewId ? { viewId } : {}) };
     // A view the widget sends again (its ack was lost) is already in the trail: it changes
     // nothing, not even the current page, which a later view may have moved on.
-    await this.model.updateOne(
+    const { modifiedCount } = await this.model.updateOne(
       { _id: visitorId, ...(viewId ? { 'pages.viewId': trusted({ $ne: viewId }) } : {}) },
       {
         $set: { context: current, lastSeenAt: at },
         $push: { pages: { $each: [page], $slice: -MAX_PAGE_TRAIL } },
       },
     );
+    return modifiedCount > 0;
   }
 
   /**

@@ -5,9 +5,8 @@ import type { ChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
 import type { Conversation, Message, Result } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SHOP_ORIGIN, startTestRelay } from '../testing';
+import { resolveConversation, SHOP_ORIGIN, startTestRelay } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
-import { resolveConversation } from '../testing/stack';
 
 // A built widget as the relay expects to find it: the router reads these files as they are.
 const widgetDir = mkdtempSync(join(tmpdir(), 'parley-widget-'));
