@@ -329,8 +329,11 @@ export class ChatClient {
         if (!result.ok) return;
         this.applySync(result);
         if (result.more.length === 0) break;
-        // What the relay has more of is asked for by name from now on, after what just came.
-        for (const id of result.more) if (!chunk.includes(id)) chunk.push(id);
+        // Every conversation that came is asked for by name from now on, after what it brought:
+        // one the relay listed unasked would otherwise be replayed from the start on each page.
+        for (const id of [...result.more, ...result.conversations.map((c) => c.id)]) {
+          if (!chunk.includes(id) && chunk.length < MAX_SYNC_CONVERSATIONS) chunk.push(id);
+        }
       }
     }
   }

@@ -24,15 +24,13 @@ export type EmailWidgetClientToServerEvents = {
   'conversation:chat': (payload: BackToChatPayload, ack: Ack<{ conversation: Conversation }>) => void;
 };
 
-const conversationId = idSchema;
-
 /** @example emailMeInsteadSchema.parse({ conversationId: '65f0…', email: 'Jane@Example.com' }) */
 export const emailMeInsteadSchema = z.strictObject({
-  conversationId,
+  conversationId: idSchema,
   email: emailAddressSchema.optional(),
 }) satisfies z.ZodType<EmailMeInsteadPayload, unknown>;
 
-export const backToChatSchema = z.strictObject({ conversationId }) satisfies z.ZodType<
+export const backToChatSchema = z.strictObject({ conversationId: idSchema }) satisfies z.ZodType<
   BackToChatPayload,
   unknown
 >;

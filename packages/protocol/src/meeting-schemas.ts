@@ -12,12 +12,7 @@ import type {
   ScheduleInput,
   SiteMeetingSettingsInput,
 } from './meetings';
-import { idSchema, isTimeZone } from './primitives';
-
-export const timeZoneSchema = z
-  .string()
-  .max(64)
-  .refine(isTimeZone, 'must be an IANA time zone, e.g. "Europe/Warsaw"');
+import { idSchema, timeZoneSchema } from './primitives';
 
 /** "HH:mm", 00:00 to 24:00. */
 export const wallTimeSchema = z

@@ -33,3 +33,9 @@ export function isTimeZone(name: string): boolean {
     return false;
   }
 }
+
+/** An IANA time zone name this runtime knows. */
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone, e.g. "Europe/Warsaw"');

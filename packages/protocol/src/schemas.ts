@@ -13,7 +13,7 @@ import type {
 import { MAX_SYNC_CONVERSATIONS } from './limits';
 import { clientIdSchema, idSchema, messageBodySchema, seqSchema } from './primitives';
 
-export { clientIdSchema, idSchema, isTimeZone, messageBodySchema } from './primitives';
+export { clientIdSchema, idSchema, isTimeZone, messageBodySchema, timeZoneSchema } from './primitives';
 
 export const startConversationSchema = z.strictObject({
   startKey: clientIdSchema,
@@ -85,7 +85,6 @@ export {
   scheduleInputSchema,
   siteMeetingSettingsSchema,
   slotQuerySchema,
-  timeZoneSchema,
   upcomingQuerySchema,
   wallTimeSchema,
 } from './meeting-schemas';

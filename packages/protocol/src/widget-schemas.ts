@@ -2,7 +2,7 @@
 // its default, so a site stored before a setting existed still parses to a complete SiteSettings.
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from './limits';
-import { clientIdSchema, idSchema, isTimeZone } from './primitives';
+import { clientIdSchema, idSchema, timeZoneSchema } from './primitives';
 import {
   type OfflineMessagePayload,
   type RatePayload,
@@ -12,9 +12,6 @@ import {
   type VisitorProfilePayload,
   WIDGET_LANGUAGES,
 } from './widget';
-
-const clientId = clientIdSchema;
-const objectId = idSchema;
 
 /** A plain line of text: trimmed, no control characters. */
 const line = (max: number) =>
@@ -82,7 +79,7 @@ export const siteSettingsSchema = z.strictObject({
   businessHours: z
     .strictObject({
       enabled: z.boolean().default(false),
-      timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone').default('UTC'),
+      timeZone: timeZoneSchema.default('UTC'),
       intervals: z
         .array(
           z
@@ -108,10 +105,7 @@ export const siteSettingsSchema = z.strictObject({
 }) satisfies z.ZodType<SiteSettings, unknown>;
 
 export const visitorContextSchema = z.strictObject({
-  viewId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
-    .optional(),
+  viewId: clientIdSchema.optional(),
   url: httpUrl,
   title: line(300).optional(),
   referrer: z.union([httpUrl, z.literal('')]).optional(),
@@ -119,7 +113,7 @@ export const visitorContextSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag')
     .optional(),
-  timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone').optional(),
+  timeZone: timeZoneSchema.optional(),
   screen: z
     .strictObject({
       width: z.number().int().min(0).max(100_000),
@@ -172,8 +166,8 @@ export const visitorEmailSchema = z.strictObject({ email: emailSchema });
 export const availabilitySchema = z.strictObject({});
 
 export const offlineMessageSchema = z.strictObject({
-  startKey: clientId,
-  clientMsgId: clientId,
+  startKey: clientIdSchema,
+  clientMsgId: clientIdSchema,
   name: line(200).optional(),
   email: emailSchema,
   body: z
@@ -184,7 +178,7 @@ export const offlineMessageSchema = z.strictObject({
 }) satisfies z.ZodType<OfflineMessagePayload, unknown>;
 
 export const rateSchema = z.strictObject({
-  conversationId: objectId,
+  conversationId: idSchema,
   score: z.number().int().min(1).max(5),
   comment: line(1000).optional(),
 }) satisfies z.ZodType<RatePayload, unknown>;

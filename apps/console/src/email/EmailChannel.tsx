@@ -2,7 +2,8 @@
 // when the visitor gave none), or, while it continues by email, where mail goes and "Back to chat".
 import type { Conversation, EmailThreadView } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { emailApi, problem } from './api';
+import { problem } from '../api';
+import { emailApi } from './api';
 import './email.css';
 
 export interface EmailChannelProps {

@@ -2,7 +2,8 @@
 import type { EmailSiteSettings } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import type { SiteSummary } from '../api';
-import { emailApi, problem } from './api';
+import { problem } from '../api';
+import { emailApi } from './api';
 
 export function EmailSettings({ sites }: { sites: SiteSummary[] }) {
   return (

@@ -2,8 +2,9 @@
 // an admin to release into its conversation or discard.
 import type { HeldEmailView, HeldReason } from '@parley/protocol';
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { problem } from '../api';
 import { dateTime } from '../format';
-import { emailApi, problem } from './api';
+import { emailApi } from './api';
 import { OriginalEmail } from './ViewOriginal';
 
 const REASONS: Record<HeldReason, string> = {

@@ -2,9 +2,9 @@
 // "Reply as visitor" so a whole escalation can be tried with no real mailbox.
 import type { MailboxEntry } from '@parley/protocol';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { ApiError, problem } from '../api';
 import { dateTime } from '../format';
-import { emailApi, problem } from './api';
+import { emailApi } from './api';
 
 /** How often the open Mailbox looks for new mail. */
 const REFRESH_MS = 3000;

@@ -3,8 +3,9 @@
 import type { EmailView } from '@parley/protocol';
 import { createPortal } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { problem } from '../api';
 import { dateTime } from '../format';
-import { emailApi, problem } from './api';
+import { emailApi } from './api';
 import './email.css';
 
 /** Nothing in the frame may run or fetch: inline styles and embedded images only. */

@@ -43,6 +43,3 @@ export const emailApi = {
   replyAsVisitor: (id: string, body: string) =>
     call<object>('POST', `/api/email/mailbox/${encodeURIComponent(id)}/reply`, { body }),
 };
-
-/** What an ApiError (or anything thrown) says to a person. */
-export { problem } from '../api';

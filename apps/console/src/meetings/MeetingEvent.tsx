@@ -158,8 +158,6 @@ export function MeetingEvent({ message, superseded }: MeetingEventProps) {
   );
 }
 
-const failed = (e: unknown) => problem(e, String(e));
-
 function ReschedulePanel({
   meetingId,
   current,
@@ -178,7 +176,7 @@ function ReschedulePanel({
   useEffect(() => {
     meetingsApi.slots(meetingId, zone).then(
       (r) => setSlots(r.slots),
-      (e) => setError(failed(e)),
+      (e) => setError(problem(e)),
     );
   }, [meetingId, zone]);
   const submit = async (event: Event) => {
@@ -187,7 +185,7 @@ function ReschedulePanel({
       await meetingsApi.reschedule(meetingId, start, zone);
       onDone();
     } catch (e) {
-      setError(failed(e));
+      setError(problem(e));
     }
   };
   return (
@@ -229,7 +227,7 @@ function CancelPanel({ meetingId, onDone }: { meetingId: string; onDone: () => v
       await meetingsApi.cancel(meetingId, reason.trim());
       onDone();
     } catch (e) {
-      setError(failed(e));
+      setError(problem(e));
     }
   };
   return (
@@ -320,7 +318,7 @@ export function OutcomeForm({
       if (then === 'resolve') await api.act(conversationId, { action: 'resolve' });
       onDone();
     } catch (e) {
-      setError(failed(e));
+      setError(problem(e));
     } finally {
       setBusy(false);
     }

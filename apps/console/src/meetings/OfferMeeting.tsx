@@ -2,7 +2,7 @@
 // agenda drafted from the conversation. The visitor gets a slot picker in the widget.
 import type { AgentProfile, Team } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { type ApiError, canWorkOn, problem } from '../api';
+import { canWorkOn, problem } from '../api';
 import { meetingsApi } from './api';
 import './meetings.css';
 
@@ -42,14 +42,14 @@ export function OfferMeeting({ conversationId, siteId, me, agents, teams, onClos
         setLengths(offered);
         setLength(offered.includes(30) ? 30 : (offered[0] ?? 30));
       },
-      (e: ApiError) => setError(e.message),
+      (e) => setError(problem(e)),
     );
     meetingsApi.agenda(conversationId).then(
       (draft) => {
         setAgenda(draft.agenda);
         setTopics(draft.topics);
       },
-      (e: ApiError) => setError(e.message),
+      (e) => setError(problem(e)),
     );
   }, [conversationId]);
 
@@ -73,7 +73,7 @@ export function OfferMeeting({ conversationId, siteId, me, agents, teams, onClos
       });
       onClose();
     } catch (e) {
-      setError(problem(e, String(e)));
+      setError(problem(e));
     } finally {
       setBusy(false);
     }

@@ -58,7 +58,7 @@ export function ScheduleForm() {
               }
             : defaultSchedule(),
         ),
-      (e) => setMessage({ kind: 'error', text: problem(e, String(e)) }),
+      (e) => setMessage({ kind: 'error', text: problem(e) }),
     );
   }, []);
   if (!draft) return <p class="muted">{message?.text ?? 'Loading…'}</p>;
@@ -84,7 +84,7 @@ export function ScheduleForm() {
       setDraft({ ...draft, lengths: schedule.lengths });
       setMessage({ kind: 'ok', text: 'Saved. New offers use these hours.' });
     } catch (e) {
-      setMessage({ kind: 'error', text: problem(e, String(e)) });
+      setMessage({ kind: 'error', text: problem(e) });
     }
   };
 

@@ -94,7 +94,7 @@ export function SiteRules({ sites }: { sites: { id: string; name: string }[] }) 
           target:
             s.link.kind === 'video' ? s.link.pattern : s.link.kind === 'fixed' ? s.link.url : s.link.number,
         }),
-      (e) => setMessage({ kind: 'error', text: problem(e, String(e)) }),
+      (e) => setMessage({ kind: 'error', text: problem(e) }),
     );
   }, [siteId]);
 
@@ -115,7 +115,7 @@ export function SiteRules({ sites }: { sites: { id: string; name: string }[] }) 
       await meetingsApi.saveSettings(siteId, input.value);
       setMessage({ kind: 'ok', text: 'Saved. The rules apply to new slots from now on.' });
     } catch (e) {
-      setMessage({ kind: 'error', text: problem(e, String(e)) });
+      setMessage({ kind: 'error', text: problem(e) });
     }
   };
 

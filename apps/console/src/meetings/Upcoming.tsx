@@ -42,7 +42,7 @@ export function Upcoming({ me, agents }: { me: AgentProfile; agents: AgentProfil
     setError(null);
     meetingsApi.upcoming({ range, from, timeZone: zone, ...(agentId === me.id ? {} : { agentId }) }).then(
       (r) => setMeetings(r.meetings),
-      (e) => setError(problem(e, String(e))),
+      (e) => setError(problem(e)),
     );
   }, [range, from, agentId, zone, me.id]);
 

@@ -122,10 +122,13 @@ export function Workspace({
     }
   }, [query, onSignOut, toast]);
 
+  const latestDetails = useRef(0);
   const refreshDetails = useCallback(async (id: string) => {
+    // Pushes, the fallback timer and actions can overlap: the latest answer wins.
+    const request = ++latestDetails.current;
     try {
       const d = await api.conversation(id);
-      if (selected.current === id) setDetails(d);
+      if (request === latestDetails.current && selected.current === id) setDetails(d);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'not_found') setDetails(null);
     }
@@ -171,11 +174,18 @@ export function Workspace({
   const shownVisitor = useRef<string | null>(null);
   shownVisitor.current = details?.visitor.id ?? null;
   useEffect(() => {
+    // A page load reports context and attributes together: one refetch for a burst.
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const onVisitor = ({ visitorId }: { visitorId: string }) => {
-      if (selected.current && shownVisitor.current === visitorId) void refreshDetails(selected.current);
+      if (shownVisitor.current !== visitorId) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (selected.current) void refreshDetails(selected.current);
+      }, 150);
     };
     client.socket.on('visitor', onVisitor);
     return () => {
+      clearTimeout(timer);
       client.socket.off('visitor', onVisitor);
     };
   }, [client, refreshDetails]);
@@ -342,12 +352,7 @@ export function Workspace({
       .request<{ message: Message }>('note:send', { conversationId, clientMsgId: newClientId(), body }, 8000)
       .then((result) => {
         if (result.ok) return;
-        toast(
-          'error',
-          result.code === 'unavailable'
-            ? 'Note not saved: Parley did not answer, try again'
-            : `Note not saved: ${result.message}`,
-        );
+        toast('error', `Note not saved: ${result.message}`);
       });
   };
 
