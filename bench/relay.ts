@@ -1,6 +1,7 @@
 // pnpm bench:relay — visitors and agents exchanging messages through the relay with persistence,
-// against a bare Socket.IO ack-and-forward server in the same run. Prints p50/p99 visitor→agent
-// latency at a fixed rate, and throughput with acks as fast as they come; last line is JSON.
+// against a bare Socket.IO ack-and-forward server in the same run, then the relay's storage path
+// alone. Prints p50/p99 visitor→agent latency at a fixed rate, and throughput with acks as fast
+// as they come; last line is JSON.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,34 +85,40 @@ async function latencyPhase(
   return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), received: latencies.length };
 }
 
-/** Every visitor keeps WINDOW sends in flight for SECONDS; counts acked (for the relay: persisted) messages. */
-async function throughputPhase(target: Target): Promise<number> {
-  let acked = 0;
+/**
+ * Keeps WINDOW sends in flight on every lane for SECONDS; answers how many succeeded per second
+ * (for the relay and the storage path: persisted messages).
+ */
+async function saturate(lanes: (() => Promise<{ ok: boolean }>)[]): Promise<number> {
+  let succeeded = 0;
   let running = true;
   const started = performance.now();
-  await Promise.all(
-    target.pairs.map(async (pair, i) => {
+  const stop = sleep(SECONDS * 1000).then(() => {
+    running = false;
+  });
+  const keep = async (send: () => Promise<{ ok: boolean }>) => {
+    while (running) if ((await send()).ok) succeeded++;
+  };
+  await Promise.all([...lanes.flatMap((send) => Array.from({ length: WINDOW }, () => keep(send))), stop]);
+  return succeeded / ((performance.now() - started) / 1000);
+}
+
+/** Every visitor keeps WINDOW sends in flight through the target for SECONDS. */
+function throughputPhase(target: Target): Promise<number> {
+  return saturate(
+    target.pairs.map((pair, i) => {
       let k = 0;
-      const lane = async () => {
-        while (running) {
-          const result = await pair.visitor
-            .timeout(10_000)
-            .emitWithAck('message:send', {
-              conversationId: pair.conversationId,
-              clientMsgId: `tp-${i}-${k++}-${Date.now()}`,
-              body: 'throughput',
-            })
-            .catch(() => ({ ok: false }));
-          if ((result as { ok: boolean }).ok) acked++;
-        }
-      };
-      const stop = sleep(SECONDS * 1000).then(() => {
-        running = false;
-      });
-      await Promise.all([...Array.from({ length: WINDOW }, lane), stop]);
+      return () =>
+        pair.visitor
+          .timeout(10_000)
+          .emitWithAck('message:send', {
+            conversationId: pair.conversationId,
+            clientMsgId: `tp-${i}-${k++}-${Date.now()}`,
+            body: 'throughput',
+          })
+          .catch(() => ({ ok: false }));
     }),
   );
-  return acked / ((performance.now() - started) / 1000);
 }
 
 /**
@@ -141,7 +148,11 @@ async function writerPhases(
   const pending: Promise<unknown>[] = [];
   const measure = (lane: number) => {
     const started = performance.now();
-    pending.push(lanes[lane]!().then(() => latencies.push(performance.now() - started)));
+    pending.push(
+      lanes[lane]!().then((result) => {
+        if (result.ok) latencies.push(performance.now() - started);
+      }),
+    );
   };
   await paced(lanes.length, 1, measure); // warm-up
   await Promise.all(pending.splice(0));
@@ -150,17 +161,7 @@ async function writerPhases(
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
 
-  let stored = 0;
-  let running = true;
-  const started = performance.now();
-  const stop = sleep(SECONDS * 1000).then(() => {
-    running = false;
-  });
-  const lane = async (send: () => Promise<{ ok: boolean }>) => {
-    while (running) if ((await send()).ok) stored++;
-  };
-  await Promise.all([...lanes.flatMap((send) => Array.from({ length: WINDOW }, () => lane(send))), stop]);
-  const perSec = stored / ((performance.now() - started) / 1000);
+  const perSec = await saturate(lanes);
   return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSec };
 }
 
@@ -239,9 +240,6 @@ async function main() {
         PARLEY_SOCKET_RATE: '1000000',
         PARLEY_SOCKET_BURST: '1000000',
         PARLEY_SITE_RATE: '1000000',
-        ...(process.env.PARLEY_BATCH_WINDOW_MS
-          ? { PARLEY_BATCH_WINDOW_MS: process.env.PARLEY_BATCH_WINDOW_MS }
-          : {}),
       },
       nodeArgs,
     );
