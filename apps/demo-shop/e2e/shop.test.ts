@@ -2,8 +2,9 @@
 // test agent answering over the agent socket.
 import type { ChatClient } from '@parley/client';
 import type { Message } from '@parley/protocol';
+import { resolveConversation } from '@parley/server/testing';
 import { agentClient, ready } from '@parley/server/testing/clients';
-import { resolveConversation, type Stack, startStack } from '@parley/server/testing/stack';
+import { type Stack, startStack } from '@parley/server/testing/stack';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
