@@ -33,10 +33,12 @@ export type ApiCommand = 'identify' | 'setAttributes' | 'showMessage' | 'setLang
 /**
  * host.js → app, as short tuples (the host page's scripts count their bytes): a page view (URL,
  * title, referrer, ms since the page loaded), the panel opened or closed (and whether on a phone),
- * a JS API call, or the token of a "continue in the browser" link the page was opened with.
+ * a JS API call, the token of a "continue in the browser" link the page was opened with, or
+ * "the views this page stashed are all sent" (answered with `kept`).
  */
 export type HostMessage =
   | [type: 'page', url: string, title: string, referrer: string, since: number]
+  | [type: 'views']
   | [type: 'open', open: boolean, phone: boolean]
   | [type: 'api', command: ApiCommand, arg: unknown]
   | [type: 'continue', token: string];
@@ -52,6 +54,8 @@ export interface MessageDetail {
 /** App → host.js, as tuples too. */
 export type FrameMessage =
   | [type: 'ready', look: LauncherLook]
+  /** The page views sent before `views` are in the app's own storage: the host may drop its stash. */
+  | [type: 'kept']
   | [type: 'look', look: LauncherLook]
   | [type: 'close']
   | [type: 'unread', count: number]

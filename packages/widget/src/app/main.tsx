@@ -71,6 +71,9 @@ const host = connectHost(boot.hostOrigin, (message) => {
     state.page = { url: String(url), title: String(title), referrer: String(referrer) };
     emitPage(state.page);
     scheduleProactive(state.page, Number(since) || 0);
+  } else if (message[0] === 'views') {
+    // The views before this one are stored (emitPage): the host page may forget them.
+    host.send(['kept']);
   } else if (message[0] === 'open') {
     setOpen(message[1] === true, message[2] === true);
   } else if (message[0] === 'api') {

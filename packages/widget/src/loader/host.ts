@@ -107,13 +107,15 @@ function start(
       clearTimeout(failTimer);
       ready = true;
       for (const message of pending.splice(0)) post(message);
-      // The app keeps them now; until here a page left early hands them to the next one.
+      // Until the app says it holds them, a page left early hands its views to the next one.
+      post(['views']);
+      emit(type);
+    } else if (type === 'close') setOpen(false);
+    else if (type === 'kept') {
       try {
         sessionStorage.removeItem('parleyViews');
       } catch {}
-      emit(type);
-    } else if (type === 'close') setOpen(false);
-    else if (type === 'unread') {
+    } else if (type === 'unread') {
       badge.textContent = value ? `${value}` : '';
       emit(type, { count: value });
     } else if (type === 'greet') greeting = open ? '' : value;
