@@ -6,6 +6,7 @@ import { failure } from '@parley/protocol';
 import { siteSettingsSchema } from '@parley/protocol/schemas';
 import { type Connection, trusted } from 'mongoose';
 import { type SiteDoc, siteModel } from './model';
+import { Recent } from './recent';
 import type { SiteService } from './service';
 
 export interface SiteRouting {
@@ -16,7 +17,7 @@ export interface SiteRouting {
 const ROUTING_CACHE_MS = 5_000;
 
 export class SiteAdmin {
-  private readonly routingCache = new Map<string, { routing: SiteRouting; at: number }>();
+  private readonly routingCache = new Recent<SiteRouting>(ROUTING_CACHE_MS);
   private readonly model;
 
   constructor(
@@ -56,17 +57,15 @@ export class SiteAdmin {
   }
 
   /** Routing settings; manual for a site that does not exist. */
-  async routing(siteId: string): Promise<SiteRouting> {
+  routing(siteId: string): Promise<SiteRouting> {
     // Asked on every visitor message: kept briefly; this node forgets it on update, others within ROUTING_CACHE_MS.
-    const hit = this.routingCache.get(siteId);
-    if (hit && Date.now() - hit.at < ROUTING_CACHE_MS) return hit.routing;
-    const doc = await this.model.findById(siteId, { settings: 1 }).lean<SiteDoc>();
-    const routing: SiteRouting = {
-      assignment: doc?.settings?.assignment ?? 'manual',
-      firstResponseTargetSec: doc?.settings?.firstResponseTargetSec ?? 300,
-    };
-    this.routingCache.set(siteId, { routing, at: Date.now() });
-    return routing;
+    return this.routingCache.get(siteId, async () => {
+      const doc = await this.model.findById(siteId, { settings: 1 }).lean<SiteDoc>();
+      return {
+        assignment: doc?.settings?.assignment ?? 'manual',
+        firstResponseTargetSec: doc?.settings?.firstResponseTargetSec ?? 300,
+      };
+    });
   }
 
   /** A new site; its identity secret is answered this once. */

@@ -5,6 +5,7 @@ import { failure } from '@parley/protocol';
 import { describeIssues, siteSettingsSchema } from '@parley/protocol/schemas';
 import type { Connection } from 'mongoose';
 import { type SiteDoc, siteModel } from './model';
+import { Recent } from './recent';
 
 const CACHE_MS = 5_000;
 
@@ -48,7 +49,7 @@ export function identityHash(secret: string, userId: string): string {
 
 export class SiteService {
   private readonly model;
-  private readonly cache = new Map<string, { site: Site | null; at: number }>();
+  private readonly cache = new Recent<Site | null>(CACHE_MS);
 
   constructor(connection: Connection) {
     this.model = siteModel(connection);
@@ -64,13 +65,12 @@ export class SiteService {
     return toSite(doc.toObject() as SiteDoc);
   }
 
-  async byPublicKey(publicKey: string): Promise<Site | null> {
-    const hit = this.cache.get(publicKey);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.site;
-    const doc = await this.model.findOne({ publicKey }).lean<SiteDoc>();
-    const site = doc ? toSite(doc) : null;
-    this.cache.set(publicKey, { site, at: Date.now() });
-    return site;
+  /** Asked on every handshake: kept for CACHE_MS, or until this node changes the site. */
+  byPublicKey(publicKey: string): Promise<Site | null> {
+    return this.cache.get(publicKey, async () => {
+      const doc = await this.model.findOne({ publicKey }).lean<SiteDoc>();
+      return doc ? toSite(doc) : null;
+    });
   }
 
   /**
@@ -85,7 +85,7 @@ export class SiteService {
       .lean<SiteDoc>();
     if (!doc) return failure('not_found', 'no such site');
     const site = toSite(doc);
-    this.cache.set(site.publicKey, { site, at: Date.now() });
+    this.cache.set(site.publicKey, site);
     return { ok: true, site };
   }
 
