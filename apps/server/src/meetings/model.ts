@@ -98,6 +98,24 @@ const reminderSchema = new Schema(
   { _id: false },
 );
 
+const mailSchema = new Schema(
+  {
+    kind: { type: String, enum: ['invite', 'update', 'cancel', 'summary'], required: true },
+    to: { type: String, enum: ['attendee', 'host'], required: true },
+    /** The SEQUENCE it announces: an invite or update that a later change overtook is not sent. */
+    sequence: { type: Number, required: true },
+    /** pending → sending (claimed, with a lease) → sent; superseded when overtaken; failed after MAX_MAIL_ATTEMPTS. */
+    state: { type: String, enum: ['pending', 'sending', 'sent', 'superseded', 'failed'], required: true },
+    attempts: { type: Number, default: 0 },
+    /** When it is next tried: now when written, later after each failed attempt. */
+    dueAt: { type: Date, required: true },
+    claimedAt: { type: Date, default: null },
+    claimToken: { type: String, default: null },
+    sentAt: { type: Date, default: null },
+  },
+  { _id: false },
+);
+
 const meetingSchema = new Schema(
   {
     siteId: { type: Schema.Types.ObjectId, required: true },
@@ -125,6 +143,8 @@ const meetingSchema = new Schema(
     /** iCalendar SEQUENCE: 0 for the first invite, +1 for every reschedule or cancellation. */
     sequence: { type: Number, default: 0 },
     reminders: { type: [reminderSchema], default: [] },
+    /** The emails each change owes (invites, updates, cancellations, the summary), written with the change. */
+    mails: { type: [mailSchema], default: [] },
     outcome: {
       type: new Schema(
         {
@@ -149,6 +169,7 @@ meetingSchema.index({ agentId: 1, status: 1, start: 1 });
 meetingSchema.index({ conversationId: 1, createdAt: 1 });
 meetingSchema.index({ siteId: 1, status: 1 });
 meetingSchema.index({ status: 1, 'reminders.state': 1, 'reminders.dueAt': 1 });
+meetingSchema.index({ 'mails.state': 1, 'mails.dueAt': 1 });
 
 // The documents as stored. The schemas above declare indexes and defaults; the service writes
 // through the native collections with these shapes.
@@ -192,6 +213,18 @@ export interface ReminderEntry {
   sentAt: Date | null;
 }
 
+export interface MailEntry {
+  kind: 'invite' | 'update' | 'cancel' | 'summary';
+  to: 'attendee' | 'host';
+  sequence: number;
+  state: 'pending' | 'sending' | 'sent' | 'superseded' | 'failed';
+  attempts: number;
+  dueAt: Date;
+  claimedAt: Date | null;
+  claimToken: string | null;
+  sentAt: Date | null;
+}
+
 export interface MeetingDoc {
   _id: ObjectId;
   siteId: ObjectId;
@@ -213,6 +246,8 @@ export interface MeetingDoc {
   linkKey: string;
   sequence: number;
   reminders: ReminderEntry[];
+  /** Absent on meetings stored before mails were kept. */
+  mails?: MailEntry[];
   outcome:
     | (Omit<MeetingOutcome, 'recordedAt' | 'recordedBy'> & { recordedAt: Date; recordedBy: ObjectId })
     | null;

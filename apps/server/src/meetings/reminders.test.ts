@@ -6,15 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../agents/service';
 import { ConversationService } from '../conversations/service';
 import { connectDatabase } from '../db/connect';
-import { testDatabase } from '../testing';
+import { freePort, testDatabase } from '../testing';
 import { mailerOver } from './mailer';
 import { MeetingService } from './service';
-import { type Mailbox, startMailbox, to } from './test-mailbox';
+import { calendarPart, type Mailbox, readInvite, startMailbox, to } from './test-mailbox';
 import { MeetingWorker } from './workers';
 
 const HOUR = 3_600_000;
 const database = testDatabase();
 let mailbox: Mailbox;
+/** Where meeting mail is sent: the test mailbox, or a port nobody listens on during an outage. */
+let smtpUrl = '';
 /** The clock every service instance in this file reads. */
 let now = new Date('2026-06-01T06:00:00Z');
 
@@ -32,7 +34,7 @@ async function boot() {
   const connection: Connection = await connectDatabase(database.uri, database.dbName);
   const conversations = new ConversationService(connection, { windowMs: 2, soleWriter: true });
   const meetings = new MeetingService(connection, conversations, {
-    mailer: mailerOver((mail) => createTransport(mailbox.url).sendMail(mail), 'parley@shop.test'),
+    mailer: mailerOver((mail) => createTransport(smtpUrl).sendMail(mail), 'parley@shop.test'),
     publicUrl: 'http://relay.test',
     reminderMinutes: [24 * 60, 60],
     roomPattern: 'https://video.test/{room}',
@@ -59,6 +61,7 @@ const reminderTo = (address: string) => (m: ParsedMail) => isReminder(m) && to(a
 
 beforeAll(async () => {
   mailbox = await startMailbox();
+  smtpUrl = mailbox.url;
 });
 afterAll(async () => {
   await mailbox.close();
@@ -285,6 +288,108 @@ describe('meeting reminders', () => {
     expect(await slotsNow()).toContain(orphan.start.toISOString());
     expect(await slotsNow()).not.toContain(start.toISOString());
     await connection.close();
+    await node.stop();
+  });
+});
+
+describe('meeting emails', () => {
+  const host: Agent = { ...agent, id: new ObjectId().toHexString(), email: 'outage-host@shop.test' };
+  const stored = async (meetingId: string) => {
+    const connection = await connectDatabase(database.uri, database.dbName);
+    try {
+      const doc = await connection.collection('meetings').findOne({ _id: new ObjectId(meetingId) });
+      return (doc!.mails as { kind: string; to: string; state: string; attempts: number }[]).map(
+        (m) => `${m.kind}/${m.to}/${m.state}/${m.attempts}`,
+      );
+    } finally {
+      await connection.close();
+    }
+  };
+
+  it('are kept through an SMTP outage and a restart: the change stands, and each owed email goes once, when it is still true', async () => {
+    now = new Date('2026-08-03T06:00:00Z');
+    smtpUrl = `smtp://127.0.0.1:${await freePort()}`;
+    let node = await boot();
+    const email = 'outage@example.com';
+    // Booked while nobody can be emailed: the booking stands and the invites are owed.
+    const booked = await bookMeeting(node, email, 2, host);
+    expect(booked.meeting.status).toBe('booked');
+    expect(await stored(booked.meeting.id)).toEqual(['invite/attendee/pending/1', 'invite/host/pending/1']);
+    // Moved, still during the outage: the update is owed too.
+    const slots = await node.meetings.slotsForLink(booked.meeting.id, booked.links.reschedule!, 'UTC');
+    if (!slots.ok) throw new Error(slots.message);
+    const later = slots.slots.find((s) => s.start > booked.meeting.start!)!.start;
+    const moved = await node.meetings.reschedule(
+      { kind: 'link', token: booked.links.reschedule! },
+      booked.meeting.id,
+      { start: later },
+    );
+    expect(moved.ok).toBe(true);
+    // A retry before the back-off has passed does not try again.
+    expect(await node.meetings.sendDueMails()).toBe(0);
+
+    // The relay restarts and SMTP is back; once the back-off has passed, the worker sends what
+    // is still true: the update, not the invite it overtook.
+    await node.stop();
+    smtpUrl = mailbox.url;
+    now = new Date(now.getTime() + 60_000);
+    node = await boot();
+    await node.worker.tick();
+    const [update] = await mailbox.waitFor(1, to(email));
+    const [hostUpdate] = await mailbox.waitFor(1, to(host.email));
+    for (const mail of [update!, hostUpdate!]) {
+      expect(mail.subject).toMatch(/^Updated invitation: Call with Hana Host/);
+      expect(readInvite(calendarPart(mail))).toMatchObject({ method: 'REQUEST', sequence: 1 });
+    }
+    expect(await stored(booked.meeting.id)).toEqual([
+      'invite/attendee/superseded/1',
+      'invite/host/superseded/1',
+      'update/attendee/sent/1',
+      'update/host/sent/1',
+    ]);
+
+    // A cancellation goes at once, to both, and nothing is sent twice by later passes.
+    const cancelled = await node.meetings.cancel({ kind: 'agent', agent: host }, booked.meeting.id, 'Ill');
+    expect(cancelled.ok).toBe(true);
+    await mailbox.waitFor(2, to(email));
+    await node.worker.tick();
+    now = new Date(now.getTime() + 2 * HOUR);
+    await node.worker.tick();
+    expect(mailbox.mail.filter(to(email)).map((m) => m.subject?.split(':')[0])).toEqual([
+      'Updated invitation',
+      'Cancelled',
+    ]);
+    expect(mailbox.mail.filter(to(host.email)).map((m) => m.subject?.split(':')[0])).toEqual([
+      'Updated invitation',
+      'Cancelled',
+    ]);
+    await node.stop();
+  });
+
+  it('gives up on an email after its last attempt, backing off between them', async () => {
+    now = new Date('2026-08-10T06:00:00Z');
+    smtpUrl = `smtp://127.0.0.1:${await freePort()}`;
+    const node = await boot();
+    const booked = await bookMeeting(node, 'never@example.com', 2, host);
+    const waits: number[] = [];
+    for (let attempt = 1; attempt < 8; attempt++) {
+      // Not due a moment before its back-off ends; due right after.
+      const connection = await connectDatabase(database.uri, database.dbName);
+      const doc = await connection.collection('meetings').findOne({ _id: new ObjectId(booked.meeting.id) });
+      await connection.close();
+      const dueAt = (doc!.mails as { dueAt: Date }[])[0]!.dueAt.getTime();
+      waits.push((dueAt - now.getTime()) / 1000);
+      now = new Date(dueAt - 1);
+      await node.meetings.sendDueMails(new ObjectId(booked.meeting.id));
+      expect((await stored(booked.meeting.id))[0]).toBe(`invite/attendee/pending/${attempt}`);
+      now = new Date(dueAt);
+      await node.meetings.sendDueMails(new ObjectId(booked.meeting.id));
+    }
+    expect(waits).toEqual([30, 60, 120, 240, 480, 960, 1920]);
+    expect(await stored(booked.meeting.id)).toEqual(['invite/attendee/failed/8', 'invite/host/failed/8']);
+    smtpUrl = mailbox.url;
+    now = new Date(now.getTime() + 24 * HOUR);
+    expect(await node.meetings.sendDueMails()).toBe(0);
     await node.stop();
   });
 });

@@ -39,6 +39,7 @@ import { invite } from './invites';
 import { type LinkAction, newLinkKey, signLink, verifyLink } from './links';
 import type { Mailer, MeetingMail } from './mailer';
 import {
+  type MailEntry,
   type MeetingDoc,
   meetingModel,
   type ReminderEntry,
@@ -50,8 +51,33 @@ import {
 import { presentSlot, type SlotRules, type TeamSlot, teamSlots } from './slots';
 
 const MINUTE = 60_000;
+
+/** The emails a change owes, one per recipient, due now; written in the same update as the change. */
+const owed = (
+  kind: MailEntry['kind'],
+  sequence: number,
+  now: Date,
+  to: MailEntry['to'][] = ['attendee', 'host'],
+): MailEntry[] =>
+  to.map((recipient) => ({
+    kind,
+    to: recipient,
+    sequence,
+    state: 'pending',
+    attempts: 0,
+    dueAt: now,
+    claimedAt: null,
+    claimToken: null,
+    sentAt: null,
+  }));
 /** A reminder claimed this long ago without being marked sent is taken to have failed mid-send. */
 const REMINDER_LEASE_MS = 5 * MINUTE;
+/** A meeting email claimed this long ago without being marked sent is taken to have failed mid-send. */
+const MAIL_LEASE_MS = 5 * MINUTE;
+/** A meeting email that failed this many times is given up on (and logged). */
+const MAX_MAIL_ATTEMPTS = 8;
+/** The wait before a failed meeting email is tried again: doubles each time, up to an hour. */
+const mailBackoffMs = (attempts: number) => Math.min(60 * MINUTE, 30_000 * 2 ** (attempts - 1));
 /** A claim on an agent's time not confirmed by its meeting within this long is checked and settled. */
 const CLAIM_SETTLE_MS = 2 * MINUTE;
 /** Busy entries are kept this long after they end, then pruned. */
@@ -262,6 +288,7 @@ export class MeetingService {
       linkKey: newLinkKey(),
       sequence: 0,
       reminders: [],
+      mails: [],
       outcome: null,
       channel: conversation.channel,
       offerExpiresAt: new Date(now.getTime() + settings.horizonDays * 24 * 60 * MINUTE),
@@ -393,6 +420,7 @@ export class MeetingService {
           reminders: this.plan(settings.reminderMinutes, start, now),
           updatedAt: now,
         },
+        $push: { mails: { $each: owed('invite', doc.sequence, now) } },
       },
       { returnDocument: 'after' },
     );
@@ -410,7 +438,7 @@ export class MeetingService {
         cancelToken: links.cancel,
       }),
     });
-    await this.sendInvites(booked, 'new');
+    await this.sendDueMails(booked._id);
     return { ok: true, meeting: toMeeting(booked), links };
   }
 
@@ -454,6 +482,7 @@ export class MeetingService {
           updatedAt: now,
         },
         $inc: { sequence: 1 },
+        $push: { mails: { $each: owed('update', doc.sequence + 1, now) } },
       },
       { returnDocument: 'after' },
     );
@@ -482,7 +511,7 @@ export class MeetingService {
         }),
       },
     );
-    await this.sendInvites(moved, 'update');
+    await this.sendDueMails(moved._id);
     return { ok: true, meeting: toMeeting(moved), links };
   }
 
@@ -502,7 +531,14 @@ export class MeetingService {
       return failure('conflict', `this meeting is already ${doc.status}`);
     const cancelled = await this.meetings.findOneAndUpdate(
       { _id: doc._id, status: doc.status },
-      { $set: { status: 'cancelled', cancelReason: reason || null, updatedAt: now }, $inc: { sequence: 1 } },
+      {
+        $set: { status: 'cancelled', cancelReason: reason || null, updatedAt: now },
+        $inc: { sequence: 1 },
+        // Only a booked meeting was ever announced by email.
+        ...(doc.status === 'booked'
+          ? { $push: { mails: { $each: owed('cancel', doc.sequence + 1, now) } } }
+          : {}),
+      },
       { returnDocument: 'after' },
     );
     if (!cancelled) return failure('conflict', 'this meeting changed meanwhile; load it again');
@@ -522,7 +558,7 @@ export class MeetingService {
         },
       },
     );
-    if (doc.status === 'booked') await this.sendCancellation(cancelled);
+    await this.sendDueMails(cancelled._id);
     return { ok: true, meeting: toMeeting(cancelled), links: {} };
   }
 
@@ -543,7 +579,10 @@ export class MeetingService {
     const outcome = { ...input, recordedAt: now, recordedBy: new ObjectId(agent.id) };
     const completed = await this.meetings.findOneAndUpdate(
       { _id: doc._id, status: 'booked' },
-      { $set: { status: 'completed', outcome, updatedAt: now } },
+      {
+        $set: { status: 'completed', outcome, updatedAt: now },
+        $push: { mails: { $each: owed('summary', doc.sequence, now, ['attendee']) } },
+      },
       { returnDocument: 'after' },
     );
     if (!completed) return failure('conflict', 'this meeting changed meanwhile; load it again');
@@ -551,8 +590,7 @@ export class MeetingService {
       body: summaryText(completed, input),
       data: { notes: input.notes, decisions: input.decisions, actionItems: input.actionItems },
     });
-    const mail = await this.mailMeeting(completed);
-    if (mail) await this.deliver([summaryMail(mail, input)]);
+    await this.sendDueMails(completed._id);
     return { ok: true, meeting: toMeeting(completed) };
   }
 
@@ -656,6 +694,102 @@ export class MeetingService {
         });
         return sent;
       }
+    }
+  }
+
+  /**
+   * Sends the meeting emails that are due (of one meeting, or of all), each once: like a
+   * reminder, a mail is claimed with an atomic update before it is sent and marked sent after,
+   * so two workers, or a worker after a restart, do not send it again; a claim whose worker died
+   * mid-send is taken up again once its lease runs out (that one mail may then go twice). A mail
+   * that fails is tried again later, backing off, and given up after MAX_MAIL_ATTEMPTS.
+   * The change a mail announces is stored with it, so a failed send never undoes the change,
+   * and a crash right after the change still sends it.
+   */
+  async sendDueMails(meetingId?: ObjectId): Promise<number> {
+    const now = this.clock();
+    const leaseEnded = new Date(now.getTime() - MAIL_LEASE_MS);
+    let sent = 0;
+    for (;;) {
+      const claimToken = randomBytes(12).toString('base64url');
+      const doc = await this.meetings.findOneAndUpdate(
+        {
+          ...(meetingId ? { _id: meetingId } : {}),
+          mails: {
+            $elemMatch: {
+              dueAt: { $lte: now },
+              $or: [{ state: 'pending' }, { state: 'sending', claimedAt: { $lt: leaseEnded } }],
+            },
+          },
+        },
+        {
+          $set: { 'mails.$.state': 'sending', 'mails.$.claimedAt': now, 'mails.$.claimToken': claimToken },
+        },
+        { returnDocument: 'after' },
+      );
+      if (!doc) return sent;
+      const entry = doc.mails!.find((m) => m.claimToken === claimToken)!;
+      const mine = { _id: doc._id, mails: { $elemMatch: { claimToken } } };
+      const rendered = await this.render(doc, entry).catch((error: unknown) => error as Error);
+      if (rendered === 'superseded') {
+        await this.meetings.updateOne(mine, { $set: { 'mails.$.state': 'superseded' } });
+        continue;
+      }
+      try {
+        if (rendered instanceof Error) throw rendered;
+        await this.options.mailer.send(rendered);
+        await this.meetings.updateOne(mine, { $set: { 'mails.$.state': 'sent', 'mails.$.sentAt': now } });
+        sent++;
+      } catch (error) {
+        const attempts = entry.attempts + 1;
+        const givenUp = attempts >= MAX_MAIL_ATTEMPTS;
+        console.error(
+          `parley: meeting ${entry.kind} email to the ${entry.to} of ${doc._id.toHexString()} failed` +
+            (givenUp ? `; given up after ${attempts} attempts` : '; it will be retried'),
+          error,
+        );
+        await this.meetings.updateOne(mine, {
+          $set: {
+            'mails.$.state': givenUp ? 'failed' : 'pending',
+            'mails.$.attempts': attempts,
+            'mails.$.dueAt': new Date(now.getTime() + mailBackoffMs(attempts)),
+            'mails.$.claimToken': null,
+          },
+        });
+      }
+    }
+  }
+
+  /**
+   * The email `entry` owes, from the meeting as it is now; 'superseded' when a later change
+   * overtook it (an invite or update to a meeting moved or cancelled since, a cancellation of an
+   * invite that never went out).
+   */
+  private async render(doc: MeetingDoc, entry: MailEntry): Promise<MeetingMail | 'superseded'> {
+    const mail = await this.mailMeeting(doc);
+    if (!mail) return 'superseded';
+    const role = entry.to;
+    switch (entry.kind) {
+      case 'invite':
+      case 'update': {
+        if (doc.status !== 'booked' || doc.sequence !== entry.sequence) return 'superseded';
+        const calendar = this.calendar(doc, mail, 'REQUEST');
+        const links = role === 'attendee' ? this.manageUrls(doc) : null;
+        return inviteMail(mail, role, entry.kind === 'invite' ? 'new' : 'update', calendar, links);
+      }
+      case 'cancel': {
+        const announced = (doc.mails ?? []).some(
+          (m) =>
+            m.to === role &&
+            (m.kind === 'invite' || m.kind === 'update') &&
+            (m.state === 'sent' || m.state === 'sending'),
+        );
+        if (!announced) return 'superseded';
+        return cancelMail(mail, role, this.calendar(doc, mail, 'CANCEL'), doc.cancelReason ?? null);
+      }
+      case 'summary':
+        if (!doc.outcome) return 'superseded';
+        return summaryMail(mail, doc.outcome);
     }
   }
 
@@ -950,26 +1084,6 @@ export class MeetingService {
       organizer: { name: mail.host.name, email: mail.host.email },
       attendee: { name: mail.attendee.name, email: mail.attendee.email },
     });
-  }
-
-  private async sendInvites(doc: MeetingDoc, kind: 'new' | 'update'): Promise<void> {
-    const mail = await this.mailMeeting(doc);
-    if (!mail) return;
-    const calendar = this.calendar(doc, mail, 'REQUEST');
-    await this.deliver([
-      inviteMail(mail, 'attendee', kind, calendar, this.manageUrls(doc)),
-      inviteMail(mail, 'host', kind, calendar, null),
-    ]);
-  }
-
-  private async sendCancellation(doc: MeetingDoc): Promise<void> {
-    const mail = await this.mailMeeting(doc);
-    if (!mail) return;
-    const calendar = this.calendar(doc, mail, 'CANCEL');
-    await this.deliver([
-      cancelMail(mail, 'attendee', calendar, doc.cancelReason ?? null),
-      cancelMail(mail, 'host', calendar, doc.cancelReason ?? null),
-    ]);
   }
 
   /**

@@ -1,6 +1,7 @@
-// Background work of meetings that runs beside a relay: due reminders, and settling claims on
-// agents' time that a booking left half-done. Every relay node may run it: each reminder is
-// claimed in MongoDB before it is sent, so nodes and restarts never send one twice.
+// Background work of meetings that runs beside a relay: meeting emails still owed (a send that
+// failed, or a relay that stopped right after a change), due reminders, and settling claims on
+// agents' time that a booking left half-done. Every relay node may run it: each email is
+// claimed in MongoDB before it is sent, so nodes and restarts do not send one twice.
 import type { Config } from '../config';
 import type { Services } from '../services';
 import type { MeetingService } from './service';
@@ -32,6 +33,7 @@ export class MeetingWorker {
 
   private async pass(): Promise<number> {
     try {
+      await this.meetings.sendDueMails();
       const sent = await this.meetings.sendDueReminders();
       await this.meetings.settleClaims();
       return sent;
