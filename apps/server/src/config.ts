@@ -65,6 +65,8 @@ export interface Config {
   emailFallbackMs: number;
   /** How often the email worker looks for due emails (fallbacks, retries), in ms. */
   emailTickMs: number;
+  /** How old an agent's reply must be, still marked unscheduled, before a worker schedules its email. */
+  emailRecoverAfterMs: number;
   /** Development mail catcher: the built-in SMTP server keeps every outbound email for the Mailbox page. */
   devMailbox: boolean;
   /** The origins the demo site seeded on an empty database allows. */
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkSecret: env.PARLEY_LINK_SECRET || randomBytes(32).toString('base64url'),
     emailFallbackMs: int(env, 'PARLEY_EMAIL_FALLBACK_MS', 2 * 60_000),
     emailTickMs: int(env, 'PARLEY_EMAIL_TICK_MS', 1_000),
+    emailRecoverAfterMs: int(env, 'PARLEY_EMAIL_RECOVER_AFTER_MS', 30_000),
     devMailbox: env.PARLEY_DEV_MAILBOX === '1',
     demoShopOrigins: (env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000').split(','),
     emailVerify: env.PARLEY_EMAIL_VERIFY ? env.PARLEY_EMAIL_VERIFY === '1' : env.PARLEY_DEV_MAILBOX !== '1',

@@ -63,6 +63,12 @@ const messageSchema = new Schema(
     channel: { type: String, enum: ['chat', 'email'], default: 'chat' },
     body: { type: String, default: '' },
     data: { type: Schema.Types.Mixed },
+    /**
+     * What other domains still owe this message (for now 'email': an agent's reply on an email
+     * conversation, until its email is scheduled). Stored with the message, so a relay that
+     * stops right after the write leaves a mark for another to pick up; see MessageWriter.owe.
+     */
+    pending: { type: [String], default: undefined },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
@@ -73,6 +79,11 @@ messageSchema.index({ clientMsgId: 1, conversationId: 1 }, { unique: true });
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
 // The console's transcript search.
 messageSchema.index({ body: 'text' });
+// Messages something is still owed for; only those are in it, and only until it is settled.
+messageSchema.index(
+  { pending: 1, createdAt: 1 },
+  { partialFilterExpression: { pending: { $type: 'string' } } },
+);
 
 export type ConversationDoc = InferSchemaType<typeof conversationSchema> & {
   _id: Types.ObjectId;

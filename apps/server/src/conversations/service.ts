@@ -11,6 +11,7 @@ import {
   type Access,
   accessFilter,
   MessageWriter,
+  type OwedMessage,
   type Route,
   type WriteRequest,
   type WriteResult,
@@ -141,6 +142,26 @@ export class ConversationService {
     const result = await this.writer.write({ ...input, author, access: accessFor(actor) });
     if (result.ok && result.created) this.events.emit('message', result.message, result.route, origin);
     return result;
+  }
+
+  /** See MessageWriter.owe: `name` is owed for every message `applies` to, stored with it. */
+  owe(name: string, applies: (message: OwedMessage) => boolean): void {
+    this.writer.owe(name, applies);
+  }
+
+  /** `name` is done for this message. */
+  async settle(messageId: string, name: string): Promise<void> {
+    await this.messages.updateOne({ _id: new ObjectId(messageId) }, { $pull: { pending: name } });
+  }
+
+  /** Messages stored before `before` that `name` is still owed for, oldest first, at most `limit`. */
+  async owedSince(name: string, before: Date, limit = 100): Promise<Message[]> {
+    const docs = await this.messages
+      .find({ pending: name, createdAt: { $lt: before } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toMessage);
   }
 
   /** Called after a conversation's status or channel is changed outside the writer; see MessageWriter.forget. */

@@ -250,8 +250,18 @@ class InOrder {
   }
 }
 
+/** A follow-up other domains owe some messages: named, and which messages it applies to. */
+interface Owed {
+  name: string;
+  applies: (message: OwedMessage) => boolean;
+}
+
+/** What decides whether a message is owed something. */
+export type OwedMessage = Pick<Message, 'author' | 'type' | 'visibility' | 'channel'>;
+
 export class MessageWriter {
   private queue: Pending[] = [];
+  private readonly owed: Owed[] = [];
   private scheduled = false;
   private readonly storing = new Set<Promise<void>>();
   private readonly known = new Map<string, Known>();
@@ -287,6 +297,16 @@ export class MessageWriter {
         else setImmediate(() => void this.drain());
       }
     });
+  }
+
+  /**
+   * Marks every message `applies` to, as it is stored, with `name` in its `pending` list: a
+   * follow-up (an email) that must happen even if this process stops right after the write. The
+   * domain that owes it clears the mark once it is done (ConversationService.settle) and picks
+   * up marks left behind (ConversationService.owedSince).
+   */
+  owe(name: string, applies: (message: OwedMessage) => boolean): void {
+    this.owed.push({ name, applies });
   }
 
   /**
@@ -491,6 +511,17 @@ export class MessageWriter {
             ...(r.data ? { data: r.data } : {}),
             createdAt: now,
           } as MessageDoc);
+          if (this.owed.length > 0) {
+            const doc = docs.at(-1)!;
+            const message = {
+              author: r.author,
+              type: r.type ?? 'message',
+              visibility: r.visibility ?? 'all',
+              channel: doc.channel as Channel,
+            };
+            const pending = this.owed.filter((o) => o.applies(message)).map((o) => o.name);
+            if (pending.length > 0) doc.pending = pending;
+          }
           inserted.push(r);
         }
       }

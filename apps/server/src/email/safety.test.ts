@@ -5,9 +5,11 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { EmailView, HeldEmailView } from '@parley/protocol';
 import { simpleParser } from 'mailparser';
 import { ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Actor } from '../conversations/service';
-import { resolveConversation, startTestRelay } from '../testing';
+import { connectDatabase } from '../db/connect';
+import { createServices } from '../services';
+import { resolveConversation, startTestRelay, testConfig } from '../testing';
 import { inboundAddress, newReplyToken } from './addresses';
 import { MAX_EMAIL_BYTES } from './service';
 import { signInbound } from './signatures';
@@ -28,6 +30,7 @@ beforeAll(async () => {
     inboundDomain: DOMAIN,
     inboundSecret: SECRET,
     emailTickMs: 50,
+    emailRecoverAfterMs: 1_000,
   });
   env.relay.services.email.useResolver(fixtureDns);
 });
@@ -528,5 +531,51 @@ describe('the inbound HTTP door', () => {
       'Where is my order?',
       'Sent through the provider webhook.',
     ]);
+  });
+});
+
+describe('a relay that stops right after storing an agent reply', () => {
+  it('leaves the reply marked, and another relay emails it once; a reply on the usual path is not marked for long', async () => {
+    const { conversationId, address } = await escalated();
+    const mailTo = () => catcher.mail.filter((m) => m.envelope.to.includes(address));
+    const pendingOf = async (messageId: string) =>
+      (await env.relay.connection.collection('messages').findOne({ _id: new ObjectId(messageId) }))?.pending;
+
+    // Another relay over the same store (two relays: REDIS_URL set) stores an agent's reply and
+    // stops before the email is scheduled: nothing hears its announcement.
+    const dbName = env.relay.connection.name;
+    const connection = await connectDatabase(inject('mongodbUri'), dbName);
+    const other = createServices(connection, testConfig({ dbName, redisUrl: 'redis://127.0.0.1:1' }));
+    const stored = await other.conversations.append(agentActor(), {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'Your order ships today.',
+    });
+    await connection.close();
+    if (!stored.ok) throw new Error(stored.message);
+    expect(await pendingOf(stored.message.id)).toEqual(['email']);
+    expect(mailTo()).toHaveLength(1);
+
+    // This relay's worker finds the mark once it is old enough, emails the reply and clears it.
+    await eventually(() => expect(mailTo()).toHaveLength(2));
+    expect(mailTo()[1]!.parsed.text).toContain('Your order ships today.');
+    await eventually(async () => expect(await pendingOf(stored.message.id)).toEqual([]));
+
+    // A reply on the usual path is scheduled and its mark cleared at once, so later passes of
+    // the worker do not email it again.
+    const usual = await env.relay.services.conversations.append(agentActor(), {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'Anything else I can help with?',
+    });
+    if (!usual.ok) throw new Error(usual.message);
+    await eventually(() => expect(mailTo()).toHaveLength(3));
+    expect(mailTo()[2]!.parsed.text).toContain('Anything else I can help with?');
+    expect(await pendingOf(usual.message.id)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(mailTo()).toHaveLength(3);
+    // Visitors' messages and chat replies are never marked.
+    const marked = await env.relay.connection.collection('messages').countDocuments({ pending: 'email' });
+    expect(marked).toBe(0);
   });
 });

@@ -22,7 +22,7 @@ import { Types, trusted } from 'mongoose';
 import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config';
 import type { Actor, ConversationService } from '../conversations/service';
-import type { Route } from '../conversations/writer';
+import type { OwedMessage, Route } from '../conversations/writer';
 import type { SiteService } from '../sites/service';
 import type { VisitorService } from '../visitors/service';
 import { inboundAddress, maskAddress, newReplyToken, parseInboundAddress } from './addresses';
@@ -55,6 +55,15 @@ export type InboundOutcome =
   | { disposition: 'added'; emailId: string; conversationId: string; seq: number }
   | { disposition: 'held'; emailId: string; reason: HeldReason }
   | { disposition: 'duplicate' | 'auto_reply' | 'bounce' | 'loop'; emailId: string | null };
+
+/**
+ * What an agent's reply on an email conversation is owed until its email is scheduled: the mark
+ * is stored with the message (ConversationService.owe), so a relay that stops between the two
+ * leaves it for the next pass of any relay's worker (recoverOwed).
+ */
+const OWED = 'email';
+const isEmailReply = (m: OwedMessage) =>
+  m.author.kind === 'agent' && m.type === 'message' && m.visibility === 'all' && m.channel === 'email';
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
@@ -127,6 +136,7 @@ export class EmailService {
     },
   ) {
     this.models = emailModels(connection);
+    deps.conversations.owe(OWED, isEmailReply);
   }
 
   async syncIndexes(): Promise<void> {
@@ -283,8 +293,9 @@ export class EmailService {
     // The message carries the channel the conversation had when it was written, and the route its
     // visitor: nothing to read back on this path, which every agent reply takes. (The job checks
     // the channel again when it runs.)
-    if (message.channel === 'email') {
+    if (isEmailReply(message)) {
       await this.schedule(message.conversationId, 'reply', new Date(), message.seq);
+      await this.deps.conversations.settle(message.id, OWED);
       return;
     }
     const visitor = await this.deps.visitors.byId(route.visitorId);
@@ -295,6 +306,22 @@ export class EmailService {
       new Date(Date.now() + this.config.emailFallbackMs),
       message.seq,
     );
+  }
+
+  /**
+   * Schedules the emails of agents' replies that were stored but never scheduled (the relay
+   * stopped in between), once they are `emailRecoverAfterMs` old, so the usual path has had its
+   * turn; answers how many. A relay that stopped after scheduling but before clearing the mark
+   * has the reply scheduled again: it may be emailed twice, never not at all.
+   */
+  async recoverOwed(): Promise<number> {
+    const before = new Date(Date.now() - this.config.emailRecoverAfterMs);
+    const owed = await this.deps.conversations.owedSince(OWED, before);
+    for (const message of owed) {
+      await this.schedule(message.conversationId, 'reply', new Date(), message.seq);
+      await this.deps.conversations.settle(message.id, OWED);
+    }
+    return owed.length;
   }
 
   /** On resolve, when the site wants it: the transcript to the thread's address or the visitor's email. */

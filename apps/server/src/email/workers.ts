@@ -54,8 +54,23 @@ export async function startEmailWorkers(
   };
   conversations.events.on('message', onMessage);
   email.due.on('due', dispatch);
-  const timer = setInterval(dispatch, config.emailTickMs);
-  dispatch();
+  // Each tick also picks up replies a stopped relay stored but did not schedule.
+  let recovering: Promise<void> | null = null;
+  const tick = () => {
+    if (closed || recovering) return;
+    recovering = email
+      .recoverOwed()
+      .then(
+        () => {},
+        (error) => console.error('parley: email recovery failed', error),
+      )
+      .finally(() => {
+        recovering = null;
+        dispatch();
+      });
+  };
+  const timer = setInterval(tick, config.emailTickMs);
+  tick();
 
   return {
     async close() {
@@ -63,6 +78,7 @@ export async function startEmailWorkers(
       clearInterval(timer);
       conversations.events.off('message', onMessage);
       email.due.off('due', dispatch);
+      await recovering;
       await running;
       email.useSender(null);
       transport.close();
