@@ -4,7 +4,7 @@ import type { ConsoleClientToServerEvents } from './console';
 import type { Conversation, Message, SeenEvent, TypingEvent, VisitorSession } from './domain';
 import type { EmailWidgetClientToServerEvents } from './email-widget';
 import type { Result } from './errors';
-import type { WidgetClientToServerEvents } from './widget';
+import type { Availability, WidgetClientToServerEvents } from './widget';
 
 export const VISITOR_NAMESPACE = '/visitor';
 export const AGENT_NAMESPACE = '/agent';
@@ -73,6 +73,11 @@ export interface ServerToClientEvents {
   session: (session: VisitorSession) => void;
   /** Sent to agents: what the relay knows of this visitor (page, attributes, profile) changed. */
   visitor: (event: { visitorId: string }) => void;
+  /**
+   * Sent to a site's visitors when whether anyone can answer changed: an agent who may answer
+   * came, went, stepped away or came back. (Business hours are asked for on each connection.)
+   */
+  availability: (availability: Availability) => void;
 }
 
 /** Handshake `auth` of the visitor namespace. */

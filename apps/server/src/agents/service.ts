@@ -18,6 +18,8 @@ export type Agent = Omit<AgentProfile, 'presence' | 'active' | 'invited'>;
 export interface AgentEventMap {
   /** The agent's sessions ended (sign-out, password change, deactivation): close its sockets. */
   'signed-out': [agentId: string];
+  /** The agent set themselves away or back: whether their sites' visitors can be answered may change. */
+  presence: [agent: Pick<Agent, 'id' | 'siteIds'>];
 }
 
 function toAgent(doc: AgentDoc): Agent {
@@ -220,7 +222,9 @@ export class AgentService {
       .findByIdAndUpdate(agentId, { $set: { presence } }, { returnDocument: 'after' })
       .lean<AgentDoc>();
     if (!doc) return null;
-    return toProfile(doc);
+    const profile = toProfile(doc);
+    this.events.emit('presence', profile);
+    return profile;
   }
 
   /**

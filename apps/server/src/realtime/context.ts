@@ -34,6 +34,8 @@ export type AgentSocket = Socket<AgentClientToServerEvents, ServerToClientEvents
 
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 export const siteRoom = (siteId: string) => `site:${siteId}`;
+/** A site's visitors (in the visitor namespace), told when the site's availability changes. */
+export const siteVisitorsRoom = (siteId: string) => `site-visitors:${siteId}`;
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
 export const ADMINS = 'admins';
 

@@ -7,6 +7,7 @@ import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { Config } from '../config';
 import type { Services } from '../services';
+import { availabilityAnnouncer } from '../widget/availability';
 import { setUpAgentNamespace } from './agent-namespace';
 import {
   ADMINS,
@@ -69,6 +70,16 @@ export async function attachRealtime(
   setUpVisitorNamespace(ctx);
   setUpAgentNamespace(ctx);
 
+  // Visitors learn at once when an agent who can answer them comes, goes, or steps away.
+  const announcer = availabilityAnnouncer(ctx);
+  agents.on('connection', (socket) => {
+    const { siteIds } = socket.data.agent;
+    announcer.changed(siteIds);
+    socket.on('disconnect', () => announcer.changed(siteIds));
+  });
+  const onPresence = (agent: { siteIds: string[] | null }) => announcer.changed(agent.siteIds);
+  services.agents.events.on('presence', onPresence);
+
   const events = services.conversations.events;
   events.on('message', (message, route, origin) => {
     const skip = origin ? [origin] : [];
@@ -88,6 +99,8 @@ export async function attachRealtime(
   return {
     io,
     async close() {
+      services.agents.events.off('presence', onPresence);
+      announcer.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await redis?.quit();

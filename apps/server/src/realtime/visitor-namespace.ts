@@ -25,6 +25,7 @@ import {
   type RealtimeContext,
   refusal,
   safeOrigin,
+  siteVisitorsRoom,
   type VisitorSocket,
   visitorLimit,
   visitorRoom,
@@ -83,7 +84,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
       siteId: site.id,
       ...(visitor.name ? { name: visitor.name } : {}),
     };
-    socket.join(visitorRoom(visitor.id));
+    socket.join([visitorRoom(visitor.id), siteVisitorsRoom(site.id)]);
     socket.emit('session', { visitorId: visitor.id, token: token ?? '' });
 
     socket.on(

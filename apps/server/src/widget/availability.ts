@@ -1,7 +1,7 @@
 // Whether anyone can answer a site's visitors now: inside its business hours (in the site's
 // time zone) and with an agent connected and not away. The widget acts on `available`.
 import type { Availability, SiteSettings } from '@parley/protocol';
-import { ADMINS, type RealtimeContext, siteRoom } from '../realtime/context';
+import { ADMINS, type RealtimeContext, siteRoom, siteVisitorsRoom } from '../realtime/context';
 import type { Site } from '../sites/service';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -43,4 +43,51 @@ export async function availability(
   const withinHours = withinBusinessHours(site.widget.businessHours, now);
   const online = await agentsOnline(ctx, site.id);
   return { available: withinHours && online, withinHours, agentsOnline: online };
+}
+
+/** How long changes are gathered before a site's visitors are told: a console's tabs, a reconnect. */
+const ANNOUNCE_AFTER_MS = 200;
+const VISITORS_PREFIX = siteVisitorsRoom('');
+
+/**
+ * Tells sites' visitors when their availability changes. `changed(siteIds)` is called when an
+ * agent who answers those sites (null: an admin, every site) connects, disconnects, or steps
+ * away or back; once the burst is over, each site's availability is worked out again and sent to
+ * its visitors. An admin's change is sent to the sites with visitors on this relay; with several
+ * relays, the others' visitors of other sites learn it on their next connection.
+ */
+export function availabilityAnnouncer(ctx: RealtimeContext): {
+  changed(siteIds: string[] | null): void;
+  close(): void;
+} {
+  const timers = new Map<string, NodeJS.Timeout>();
+  let closed = false;
+  const announce = async (siteId: string) => {
+    const site = await ctx.services.sites.byId(siteId);
+    if (!site) return;
+    ctx.visitors.to(siteVisitorsRoom(siteId)).emit('availability', await availability(ctx, site));
+  };
+  const localSites = () =>
+    [...ctx.visitors.adapter.rooms.keys()]
+      .filter((room) => room.startsWith(VISITORS_PREFIX))
+      .map((room) => room.slice(VISITORS_PREFIX.length));
+  return {
+    changed(siteIds) {
+      if (closed) return;
+      for (const siteId of siteIds ?? localSites()) {
+        clearTimeout(timers.get(siteId));
+        const timer = setTimeout(() => {
+          timers.delete(siteId);
+          announce(siteId).catch((error) => console.error('parley: availability announcement failed', error));
+        }, ANNOUNCE_AFTER_MS);
+        timer.unref();
+        timers.set(siteId, timer);
+      }
+    },
+    close() {
+      closed = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
-import type { Conversation, Message, Result } from '@parley/protocol';
+import type { Availability, Conversation, Message, Result } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveConversation, SHOP_ORIGIN, startTestRelay } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
@@ -432,6 +432,43 @@ describe('offline contact form and availability', () => {
       code: 'bad_request',
     });
     admin.close();
+  });
+});
+
+describe('live availability', () => {
+  it("tells a site's visitors at once when an agent who can answer comes, steps away, comes back and goes", async () => {
+    const site = await env.relay.services.sites.create({ name: 'Live Shop', allowedOrigins: [SHOP_ORIGIN] });
+    const { agent: clerk, token } = await env.relay.services.agents.create({
+      email: `clerk-${site.id}@t.test`,
+      name: 'Cleo Clerk',
+      role: 'agent',
+      siteIds: [site.id],
+    });
+    const pushes: Availability[] = [];
+    const elsewhere: Availability[] = [];
+    const { client } = await visitor(site.publicKey);
+    client.socket.on('availability', (a: Availability) => pushes.push(a));
+    const neighbour = await env.relay.services.sites.create({
+      name: 'Next Door',
+      allowedOrigins: [SHOP_ORIGIN],
+    });
+    const { client: other } = await visitor(neighbour.publicKey);
+    other.socket.on('availability', (a: Availability) => elsewhere.push(a));
+    const latest = () => pushes.at(-1);
+
+    const agent = track(await ready(agentClient(env.relay.url, token)));
+    await eventually(() =>
+      expect(latest()).toEqual({ available: true, withinHours: true, agentsOnline: true }),
+    );
+    await env.relay.services.agents.setPresence(clerk.id, 'away');
+    await eventually(() => expect(latest()).toMatchObject({ available: false, agentsOnline: false }));
+    await env.relay.services.agents.setPresence(clerk.id, 'online');
+    await eventually(() => expect(latest()).toMatchObject({ available: true, agentsOnline: true }));
+    agent.close();
+    await eventually(() => expect(latest()).toMatchObject({ available: false, agentsOnline: false }));
+    // Each change is one announcement, and another site's visitors hear none of them.
+    expect(pushes.map((a) => a.available)).toEqual([true, false, true, false]);
+    expect(elsewhere).toEqual([]);
   });
 });
 

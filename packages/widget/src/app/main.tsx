@@ -144,6 +144,10 @@ function connect(identity?: { userId: string; hash: string; name?: string; email
     });
   }
   next.socket.on('connect', () => void askAvailability());
+  next.socket.on('availability', (availability) => {
+    state.availability = availability;
+    update();
+  });
   // Live pushes only (replays arrive through sync acks): what the host page hears as `message`.
   next.socket.on('message', (message) => {
     if (message.type !== 'message' || message.visibility !== 'all') return;
