@@ -1,6 +1,7 @@
 // The widget on pages it does not control: a strict CSP, hostile CSS, a phone, a failed load,
 // foreign frames posting messages, and the site's choices for when nobody is there.
 import { createHmac } from 'node:crypto';
+import { agentClient, ready } from '@parley/server/testing/clients';
 import { type HostPages, type Stack, startStack } from '@parley/server/testing/stack';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -351,6 +352,28 @@ describe('when nobody is there', () => {
     expect(
       (await stack.relay.services.conversations.timeline(String(conversations[0]?._id))).map((m) => m.body),
     ).toEqual(['Do you ship to Iasi?']);
+    await page.context().close();
+  });
+
+  it('turns from the offline form to the chat, without a reload, when an agent comes online', async () => {
+    const { url, site } = await host(undefined, { offline: { behaviour: 'form' } });
+    const page = await stack.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await launcher(page).click();
+    const frame = chat(page);
+    await frame.getByRole('heading', { name: 'Leave us a message' }).waitFor();
+    const { token } = await stack.relay.services.agents.create({
+      email: `live-${site.id}@t.test`,
+      name: 'Lia Live',
+      role: 'agent',
+      siteIds: [site.id],
+    });
+    const agent = await ready(agentClient(stack.relay.url, token));
+    await frame.getByRole('textbox', { name: 'Message' }).waitFor();
+    await eventually(() => frame.locator('.presence').textContent()).toContain('online');
+    await page.screenshot({ path: '/tmp/parley-live-online.png' });
+    agent.close();
+    await frame.getByRole('heading', { name: 'Leave us a message' }).waitFor();
     await page.context().close();
   });
 
