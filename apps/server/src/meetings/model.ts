@@ -89,7 +89,10 @@ const reminderSchema = new Schema(
   {
     minutesBefore: { type: Number, required: true },
     dueAt: { type: Date, required: true },
-    /** pending → sending (claimed, with a lease) → sent; skipped when booked too late for it. */
+    /**
+     * pending → sending (claimed, with a lease) → sent, once its emails are owed (in `mails`);
+     * skipped when it came due after the start.
+     */
     state: { type: String, enum: ['pending', 'sending', 'sent', 'skipped'], required: true },
     claimedAt: { type: Date, default: null },
     claimToken: { type: String, default: null },
@@ -100,8 +103,10 @@ const reminderSchema = new Schema(
 
 const mailSchema = new Schema(
   {
-    kind: { type: String, enum: ['invite', 'update', 'cancel', 'summary'], required: true },
+    kind: { type: String, enum: ['invite', 'update', 'cancel', 'summary', 'reminder'], required: true },
     to: { type: String, enum: ['attendee', 'host'], required: true },
+    /** A reminder's: how long before the start it was planned for. */
+    minutesBefore: { type: Number },
     /** The SEQUENCE it announces: an invite or update that a later change overtook is not sent. */
     sequence: { type: Number, required: true },
     /** pending → sending (claimed, with a lease) → sent; superseded when overtaken; failed after MAX_MAIL_ATTEMPTS. */
@@ -214,8 +219,9 @@ export interface ReminderEntry {
 }
 
 export interface MailEntry {
-  kind: 'invite' | 'update' | 'cancel' | 'summary';
+  kind: 'invite' | 'update' | 'cancel' | 'summary' | 'reminder';
   to: 'attendee' | 'host';
+  minutesBefore?: number;
   sequence: number;
   state: 'pending' | 'sending' | 'sent' | 'superseded' | 'failed';
   attempts: number;

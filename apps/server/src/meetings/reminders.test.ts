@@ -2,7 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import { ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { createTransport } from 'nodemailer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Agent } from '../agents/service';
 import { ConversationService } from '../conversations/service';
 import { connectDatabase } from '../db/connect';
@@ -363,6 +363,34 @@ describe('meeting emails', () => {
       'Updated invitation',
       'Cancelled',
     ]);
+    await node.stop();
+  });
+
+  it('reminds each recipient on their own: one turned away for a while gets it later, the other once', async () => {
+    now = new Date('2026-08-20T06:00:00Z');
+    const node = await boot();
+    const email = 'greylisted@example.com';
+    const booked = await bookMeeting(node, email, 2, host);
+    await mailbox.waitFor(1, to(email));
+    const start = new Date(booked.meeting.start!).getTime();
+    const hostReminders = () => mailbox.mail.filter(isReminder).filter(to(host.email)).length;
+    const before = hostReminders();
+
+    mailbox.refused.add(email);
+    now = new Date(start - 24 * HOUR + 60_000);
+    expect(await node.worker.tick()).toBe(1);
+    await vi.waitFor(() => expect(hostReminders()).toBe(before + 1));
+    expect(remindersTo(email)).toHaveLength(0);
+
+    // The attendee's server takes mail again; the next pass after the back-off sends theirs only.
+    mailbox.refused.delete(email);
+    now = new Date(now.getTime() + 60_000);
+    await node.worker.tick();
+    await mailbox.waitFor(1, reminderTo(email));
+    now = new Date(now.getTime() + HOUR);
+    await node.worker.tick();
+    expect(remindersTo(email).map((m) => m.subject)).toEqual(['Reminder: Call with Hana Host in 24 hours']);
+    expect(hostReminders()).toBe(before + 1);
     await node.stop();
   });
 

@@ -636,14 +636,16 @@ export class MeetingService {
   // Reminders and upkeep
 
   /**
-   * Emails every reminder that is due, each once: a reminder is claimed with an atomic update
-   * before it is sent and marked sent after, so two workers, or a worker after a restart, never
-   * send it again. A claim whose worker died mid-send is retried once its lease runs out.
+   * Turns every reminder that is due into the emails it owes (one per recipient, in `mails`),
+   * each once: a reminder is claimed with an atomic update, then marked sent in the same update
+   * that adds its emails, so two workers, or a worker after a restart, never queue it twice; a
+   * claim whose worker died in between is taken up once its lease runs out. sendDueMails sends
+   * them, each recipient's on its own, retried if SMTP fails. Answers how many it queued.
    */
   async sendDueReminders(): Promise<number> {
     const now = this.clock();
     const leaseEnded = new Date(now.getTime() - REMINDER_LEASE_MS);
-    let sent = 0;
+    let queued = 0;
     for (;;) {
       const claimToken = randomBytes(12).toString('base64url');
       const doc = await this.meetings.findOneAndUpdate(
@@ -665,7 +667,7 @@ export class MeetingService {
         },
         { returnDocument: 'after' },
       );
-      if (!doc) return sent;
+      if (!doc) return queued;
       const reminder = doc.reminders.find((r) => r.claimToken === claimToken)!;
       const mine = { _id: doc._id, reminders: { $elemMatch: { claimToken } } };
       if (!doc.start || doc.start.getTime() <= now.getTime()) {
@@ -673,27 +675,15 @@ export class MeetingService {
         await this.meetings.updateOne(mine, { $set: { 'reminders.$.state': 'skipped' } });
         continue;
       }
-      try {
-        const mail = await this.mailMeeting(doc);
-        if (mail) {
-          const mails = [
-            reminderMail(mail, 'attendee', reminder.minutesBefore, this.manageUrls(doc)),
-            reminderMail(mail, 'host', reminder.minutesBefore, null),
-          ];
-          // Retried only when nobody got it: a retry must not remind anyone twice.
-          if ((await this.deliver(mails)) === 0) throw new Error('no reminder email could be sent');
-        }
-        await this.meetings.updateOne(mine, {
-          $set: { 'reminders.$.state': 'sent', 'reminders.$.sentAt': now },
-        });
-        sent++;
-      } catch (error) {
-        console.error('parley: a meeting reminder could not be sent; it will be retried', error);
-        await this.meetings.updateOne(mine, {
-          $set: { 'reminders.$.state': 'pending', 'reminders.$.claimToken': null },
-        });
-        return sent;
-      }
+      const mails = owed('reminder', doc.sequence, now).map((mail) => ({
+        ...mail,
+        minutesBefore: reminder.minutesBefore,
+      }));
+      await this.meetings.updateOne(mine, {
+        $set: { 'reminders.$.state': 'sent', 'reminders.$.sentAt': now },
+        $push: { mails: { $each: mails } },
+      });
+      queued++;
     }
   }
 
@@ -790,6 +780,13 @@ export class MeetingService {
       case 'summary':
         if (!doc.outcome) return 'superseded';
         return summaryMail(mail, doc.outcome);
+      case 'reminder': {
+        // Not once the meeting moved (its new reminders are planned), was cancelled, or began.
+        const started = doc.start !== null && doc.start.getTime() <= this.clock().getTime();
+        if (doc.status !== 'booked' || doc.sequence !== entry.sequence || started) return 'superseded';
+        const links = role === 'attendee' ? this.manageUrls(doc) : null;
+        return reminderMail(mail, role, entry.minutesBefore ?? 0, links);
+      }
     }
   }
 
@@ -1084,22 +1081,5 @@ export class MeetingService {
       organizer: { name: mail.host.name, email: mail.host.email },
       attendee: { name: mail.attendee.name, email: mail.attendee.email },
     });
-  }
-
-  /**
-   * Sends mails one by one and answers how many went out. The change they announce is already
-   * stored, so a failed mail is logged rather than undoing it.
-   */
-  private async deliver(mails: MeetingMail[]): Promise<number> {
-    let delivered = 0;
-    for (const mail of mails) {
-      try {
-        await this.options.mailer.send(mail);
-        delivered++;
-      } catch (error) {
-        console.error(`parley: meeting email "${mail.subject}" to ${mail.to} failed`, error);
-      }
-    }
-    return delivered;
   }
 }

@@ -9,6 +9,8 @@ import { vi } from 'vitest';
 export interface Mailbox {
   url: string;
   mail: ParsedMail[];
+  /** Recipients the server turns away for now (450, try again later), like a greylisting host. */
+  refused: Set<string>;
   /** Resolves once `count` mails matching `filter` have arrived, and answers them. */
   waitFor(count: number, filter?: (mail: ParsedMail) => boolean): Promise<ParsedMail[]>;
   close(): Promise<void>;
@@ -16,10 +18,15 @@ export interface Mailbox {
 
 export async function startMailbox(): Promise<Mailbox> {
   const mail: ParsedMail[] = [];
+  const refused = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!refused.has(address.address.toLowerCase())) return callback();
+      callback(Object.assign(new Error('Greylisted, try again later'), { responseCode: 450 }));
+    },
     onData(stream, _session, callback) {
       simpleParser(stream).then(
         (parsed) => {
@@ -35,6 +42,7 @@ export async function startMailbox(): Promise<Mailbox> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     mail,
+    refused,
     async waitFor(count, filter = () => true) {
       await vi.waitFor(
         () => {

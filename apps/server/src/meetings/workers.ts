@@ -23,7 +23,7 @@ export class MeetingWorker {
     return this;
   }
 
-  /** One pass, answering how many reminders it sent; a pass already running is joined, not doubled. */
+  /** One pass, answering how many reminders came due; a pass already running is joined, not doubled. */
   tick(): Promise<number> {
     this.running ??= this.pass().finally(() => {
       this.running = undefined;
@@ -33,8 +33,8 @@ export class MeetingWorker {
 
   private async pass(): Promise<number> {
     try {
-      await this.meetings.sendDueMails();
       const sent = await this.meetings.sendDueReminders();
+      await this.meetings.sendDueMails();
       await this.meetings.settleClaims();
       return sent;
     } catch (error) {
