@@ -1,6 +1,7 @@
 // Every setting the relay reads from its environment, in one place, with defaults that make
 // `pnpm start` work on a fresh clone.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,6 +54,11 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Port of the built-in SMTP server that takes visitors' replies; null: not started, 0: any free port. */
   inboundSmtpPort: number | null;
+  /**
+   * The built-in SMTP server's certificate and key (PEM): with them it offers STARTTLS, as mail
+   * servers delivering visitors' replies over the internet expect; without, it speaks plain SMTP.
+   */
+  inboundTls: { key: string; cert: string } | null;
   /** Domain of the reply addresses (`reply+<token>@<domain>`); its MX points at Parley. */
   inboundDomain: string;
   /** The From address of every email Parley sends; replies go to the per-conversation address. */
@@ -81,6 +87,15 @@ export interface Config {
   meetingTickMs: number;
 }
 
+/** The PEM files named by PARLEY_SMTP_TLS_KEY and PARLEY_SMTP_TLS_CERT: both or neither. */
+function tlsFiles(keyPath: string | undefined, certPath: string | undefined): Config['inboundTls'] {
+  if (!keyPath && !certPath) return null;
+  if (!keyPath || !certPath) {
+    throw new Error('parley: set both PARLEY_SMTP_TLS_KEY and PARLEY_SMTP_TLS_CERT (PEM files), or neither');
+  }
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 3000);
   const host = env.HOST ?? '127.0.0.1';
@@ -104,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.PARLEY_WIDGET_DIR ?? fileURLToPath(new URL('../../../packages/widget/dist', import.meta.url)),
     smtpUrl: env.SMTP_URL || undefined,
     inboundSmtpPort: env.PARLEY_SMTP_PORT ? int(env, 'PARLEY_SMTP_PORT', 0) : null,
+    inboundTls: tlsFiles(env.PARLEY_SMTP_TLS_KEY, env.PARLEY_SMTP_TLS_CERT),
     inboundDomain,
     emailFrom: env.PARLEY_EMAIL_FROM ?? `parley@${inboundDomain}`,
     inboundSecret: env.PARLEY_INBOUND_SECRET ?? '',

@@ -9,15 +9,22 @@ const smtpError = (code: number, message: string) =>
 
 /**
  * An SMTP server that hands each message to the email service; a temporary failure answers 451
- * so the sending server tries again later, and nothing is lost.
- * @example const server = inboundSmtpServer(services.email, 'parley.localhost'); server.listen(2525)
+ * so the sending server tries again later, and nothing is lost. Given a certificate, it offers
+ * STARTTLS (senders that want encryption get it; the others may still deliver in plain text).
+ * @example const server = inboundSmtpServer(services.email, 'parley.localhost', null); server.listen(2525)
  */
-export function inboundSmtpServer(email: EmailService, domain: string): SMTPServer {
+export function inboundSmtpServer(
+  email: EmailService,
+  domain: string,
+  tls: { key: string; cert: string } | null,
+): SMTPServer {
   const server = new SMTPServer({
     name: domain,
     banner: 'Parley',
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    ...(tls
+      ? { key: tls.key, cert: tls.cert, disabledCommands: ['AUTH'] }
+      : { disabledCommands: ['AUTH', 'STARTTLS'] }),
     size: MAX_EMAIL_BYTES,
     logger: false,
     onRcptTo(address: SMTPServerAddress, _session, callback) {

@@ -13,7 +13,10 @@ export async function startEmailWorkers(
   config: Config,
 ): Promise<{ close(): Promise<void> }> {
   const { email, conversations } = services;
-  const smtp = config.inboundSmtpPort === null ? null : inboundSmtpServer(email, config.inboundDomain);
+  const smtp =
+    config.inboundSmtpPort === null
+      ? null
+      : inboundSmtpServer(email, config.inboundDomain, config.inboundTls);
   if (smtp) {
     await new Promise<void>((resolve, reject) => {
       smtp.server.once('error', reject);
