@@ -394,6 +394,38 @@ describe('meeting emails', () => {
     await node.stop();
   });
 
+  it('sends a cancellation only to those who were invited, including for meetings booked before emails were kept', async () => {
+    now = new Date('2026-08-24T06:00:00Z');
+    const node = await boot();
+    // Booked and cancelled during an outage: nobody was invited, so nobody is told it is off.
+    smtpUrl = `smtp://127.0.0.1:${await freePort()}`;
+    const unseen = await bookMeeting(node, 'unseen@example.com', 2, host);
+    expect((await node.meetings.cancel({ kind: 'agent', agent: host }, unseen.meeting.id)).ok).toBe(true);
+    smtpUrl = mailbox.url;
+    now = new Date(now.getTime() + 60_000);
+    await node.meetings.sendDueMails();
+    expect(await stored(unseen.meeting.id)).toEqual([
+      'invite/attendee/superseded/1',
+      'invite/host/superseded/1',
+      'cancel/attendee/superseded/0',
+      'cancel/host/superseded/0',
+    ]);
+    expect(mailbox.mail.filter(to('unseen@example.com'))).toHaveLength(0);
+
+    // A meeting stored before emails were kept (no entries) had its invitations sent at booking.
+    const legacy = await bookMeeting(node, 'legacy@example.com', 3, host);
+    await mailbox.waitFor(1, to('legacy@example.com'));
+    const connection = await connectDatabase(database.uri, database.dbName);
+    await connection
+      .collection('meetings')
+      .updateOne({ _id: new ObjectId(legacy.meeting.id) }, { $unset: { mails: 1 } });
+    await connection.close();
+    expect((await node.meetings.cancel({ kind: 'agent', agent: host }, legacy.meeting.id)).ok).toBe(true);
+    const [, cancelled] = await mailbox.waitFor(2, to('legacy@example.com'));
+    expect(cancelled!.subject).toMatch(/^Cancelled: /);
+    await node.stop();
+  });
+
   it('gives up on an email after its last attempt, backing off between them', async () => {
     now = new Date('2026-08-10T06:00:00Z');
     smtpUrl = `smtp://127.0.0.1:${await freePort()}`;

@@ -768,12 +768,14 @@ export class MeetingService {
         return inviteMail(mail, role, entry.kind === 'invite' ? 'new' : 'update', calendar, links);
       }
       case 'cancel': {
-        const announced = (doc.mails ?? []).some(
-          (m) =>
-            m.to === role &&
-            (m.kind === 'invite' || m.kind === 'update') &&
-            (m.state === 'sent' || m.state === 'sending'),
+        // Not to someone whose invitation never went out. (A meeting booked before emails were
+        // kept has no entries for its invitations: those went out when it was booked.)
+        const announcements = (doc.mails ?? []).filter(
+          (m) => m.to === role && (m.kind === 'invite' || m.kind === 'update'),
         );
+        const announced =
+          announcements.length === 0 ||
+          announcements.some((m) => m.state === 'sent' || m.state === 'sending');
         if (!announced) return 'superseded';
         return cancelMail(mail, role, this.calendar(doc, mail, 'CANCEL'), doc.cancelReason ?? null);
       }
