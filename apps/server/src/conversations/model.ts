@@ -79,10 +79,11 @@ messageSchema.index({ clientMsgId: 1, conversationId: 1 }, { unique: true });
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
 // The console's transcript search.
 messageSchema.index({ body: 'text' });
-// Messages something is still owed for; only those are in it, and only until it is settled.
+// Messages something is still owed for; only those are in it, and only until it is settled
+// (settling removes the field). $exists, not $type: only then does `{ pending: name }` use it.
 messageSchema.index(
   { pending: 1, createdAt: 1 },
-  { partialFilterExpression: { pending: { $type: 'string' } } },
+  { partialFilterExpression: { pending: { $exists: true } } },
 );
 
 export type ConversationDoc = InferSchemaType<typeof conversationSchema> & {

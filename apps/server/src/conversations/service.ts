@@ -149,9 +149,21 @@ export class ConversationService {
     this.writer.owe(name, applies);
   }
 
-  /** `name` is done for this message. */
+  /** `name` is done for this message; with nothing left owed, the field goes (and the message leaves the index). */
   async settle(messageId: string, name: string): Promise<void> {
-    await this.messages.updateOne({ _id: new ObjectId(messageId) }, { $pull: { pending: name } });
+    const left = { $filter: { input: '$pending', cond: { $ne: ['$$this', name] } } };
+    await this.messages.updateOne({ _id: new ObjectId(messageId), pending: name }, [
+      {
+        $set: {
+          pending: {
+            $let: {
+              vars: { left },
+              in: { $cond: [{ $eq: [{ $size: '$$left' }, 0] }, '$$REMOVE', '$$left'] },
+            },
+          },
+        },
+      },
+    ]);
   }
 
   /** Messages stored before `before` that `name` is still owed for, oldest first, at most `limit`. */
