@@ -2,7 +2,7 @@
 // tokens, duplicates, auto-replies, bounces, header injection through visitor fields, malicious
 // HTML. Outbound mail goes to a separate SMTP server (SMTP_URL), as in production.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import type { EmailView, HeldEmailView } from '@parley/protocol';
+import type { EmailView, HeldEmailView, Message } from '@parley/protocol';
 import { simpleParser } from 'mailparser';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -534,25 +534,36 @@ describe('the inbound HTTP door', () => {
   });
 });
 
+/** Stores agents' replies through another relay over the same store that stops right after: nothing hears them. */
+async function storedByStoppedRelay(conversationId: string, ...bodies: string[]) {
+  const dbName = env.relay.connection.name;
+  const connection = await connectDatabase(inject('mongodbUri'), dbName);
+  const other = createServices(connection, testConfig({ dbName, redisUrl: 'redis://127.0.0.1:1' }));
+  const messages = [];
+  for (const body of bodies) {
+    const stored = await other.conversations.append(agentActor(), {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body,
+    });
+    if (!stored.ok) throw new Error(stored.message);
+    messages.push(stored.message);
+  }
+  await connection.close();
+  return messages;
+}
+const pendingOf = async (messageId: string) =>
+  (await env.relay.connection.collection('messages').findOne({ _id: new ObjectId(messageId) }))?.pending;
+
 describe('a relay that stops right after storing an agent reply', () => {
   it('leaves the reply marked, and another relay emails it once; a reply on the usual path is not marked for long', async () => {
     const { conversationId, address } = await escalated();
     const mailTo = () => catcher.mail.filter((m) => m.envelope.to.includes(address));
-    const pendingOf = async (messageId: string) =>
-      (await env.relay.connection.collection('messages').findOne({ _id: new ObjectId(messageId) }))?.pending;
 
     // Another relay over the same store (two relays: REDIS_URL set) stores an agent's reply and
     // stops before the email is scheduled: nothing hears its announcement.
-    const dbName = env.relay.connection.name;
-    const connection = await connectDatabase(inject('mongodbUri'), dbName);
-    const other = createServices(connection, testConfig({ dbName, redisUrl: 'redis://127.0.0.1:1' }));
-    const stored = await other.conversations.append(agentActor(), {
-      conversationId,
-      clientMsgId: randomUUID(),
-      body: 'Your order ships today.',
-    });
-    await connection.close();
-    if (!stored.ok) throw new Error(stored.message);
+    const [reply] = await storedByStoppedRelay(conversationId, 'Your order ships today.');
+    const stored = { message: reply! };
     expect(await pendingOf(stored.message.id)).toEqual(['email']);
     expect(mailTo()).toHaveLength(1);
 
@@ -579,5 +590,45 @@ describe('a relay that stops right after storing an agent reply', () => {
     expect(await messages.countDocuments({ pending: { $exists: true } })).toBe(0);
     const plan = await messages.find({ pending: 'email', createdAt: { $lt: new Date() } }).explain();
     expect(JSON.stringify(plan.queryPlanner.winningPlan)).toContain('IXSCAN');
+  });
+});
+
+describe('a recovered reply', () => {
+  it('joins the reply email already waiting for a later reply, instead of being dropped', async () => {
+    const { conversationId, address } = await escalated();
+    const [early, later] = (await storedByStoppedRelay(
+      conversationId,
+      'First: your refund is on its way.',
+      'Second: it takes 3 days.',
+    )) as [Message, Message];
+    // The later reply's email was scheduled (and its mark cleared) but waits: SMTP failed and it backs off.
+    const jobs = env.relay.connection.collection('emailjobs');
+    const conversation = new ObjectId(conversationId);
+    await jobs.insertOne({
+      conversationId: conversation,
+      kind: 'reply',
+      dueAt: new Date(Date.now() + 3_600_000),
+      fromSeq: later.seq,
+      upToSeq: later.seq,
+      leaseUntil: new Date(0),
+      attempts: 1,
+    });
+    await env.relay.services.conversations.settle(later.id, 'email');
+
+    // The worker finds the early reply's mark and widens the waiting email to cover it.
+    await eventually(async () => expect(await pendingOf(early.id)).toBeUndefined());
+    expect(await jobs.findOne({ conversationId: conversation, kind: 'reply' })).toMatchObject({
+      fromSeq: early.seq,
+      upToSeq: later.seq,
+    });
+    // When it is due, one email carries both replies.
+    const before = catcher.mail.filter((m) => m.envelope.to.includes(address)).length;
+    await jobs.updateOne({ conversationId: conversation, kind: 'reply' }, { $set: { dueAt: new Date() } });
+    await eventually(() =>
+      expect(catcher.mail.filter((m) => m.envelope.to.includes(address))).toHaveLength(before + 1),
+    );
+    const email = catcher.mail.filter((m) => m.envelope.to.includes(address)).at(-1)!;
+    expect(email.parsed.text).toContain('First: your refund is on its way.');
+    expect(email.parsed.text).toContain('Second: it takes 3 days.');
   });
 });

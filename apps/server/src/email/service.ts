@@ -311,17 +311,45 @@ export class EmailService {
   /**
    * Schedules the emails of agents' replies that were stored but never scheduled (the relay
    * stopped in between), once they are `emailRecoverAfterMs` old, so the usual path has had its
-   * turn; answers how many. A relay that stopped after scheduling but before clearing the mark
-   * has the reply scheduled again: it may be emailed twice, never not at all.
+   * turn; answers how many it scheduled. A relay that stopped after scheduling but before
+   * clearing the mark has the reply scheduled again: it may be emailed twice, never not at all.
    */
   async recoverOwed(): Promise<number> {
     const before = new Date(Date.now() - this.config.emailRecoverAfterMs);
     const owed = await this.deps.conversations.owedSince(OWED, before);
+    let recovered = 0;
     for (const message of owed) {
-      await this.schedule(message.conversationId, 'reply', new Date(), message.seq);
+      if (!(await this.scheduleEarlier(message.conversationId, message.seq))) continue;
       await this.deps.conversations.settle(message.id, OWED);
+      recovered++;
     }
-    return owed.length;
+    return recovered;
+  }
+
+  /**
+   * Makes the conversation's pending reply email cover `seq`, even when a later reply already
+   * started it (its range grows down to `seq`). False, leaving it for the next pass, while that
+   * email is being sent: its range cannot change under the worker.
+   */
+  private async scheduleEarlier(conversationId: string, seq: number): Promise<boolean> {
+    const now = new Date();
+    try {
+      await this.models.jobs.updateOne(
+        { conversationId, kind: 'reply', leaseUntil: trusted({ $lte: now }) },
+        {
+          $setOnInsert: { dueAt: now, leaseUntil: new Date(0), attempts: 0 },
+          $min: { fromSeq: seq },
+          $max: { upToSeq: seq },
+        },
+        { upsert: true },
+      );
+    } catch (error) {
+      // A job under lease matches no filter, so the upsert meets the unique index.
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+    this.due.emit('due');
+    return true;
   }
 
   /** On resolve, when the site wants it: the transcript to the thread's address or the visitor's email. */

@@ -325,8 +325,14 @@ describe('meeting emails', () => {
       { start: later },
     );
     expect(moved.ok).toBe(true);
-    // A retry before the back-off has passed does not try again.
-    expect(await node.meetings.sendDueMails()).toBe(0);
+    // A pass before the back-off has passed does not try again: one attempt each so far.
+    await node.meetings.sendDueMails();
+    expect(await stored(booked.meeting.id)).toEqual([
+      'invite/attendee/pending/1',
+      'invite/host/pending/1',
+      'update/attendee/pending/1',
+      'update/host/pending/1',
+    ]);
 
     // The relay restarts and SMTP is back; once the back-off has passed, the worker sends what
     // is still true: the update, not the invite it overtook.
@@ -420,9 +426,25 @@ describe('meeting emails', () => {
       .collection('meetings')
       .updateOne({ _id: new ObjectId(legacy.meeting.id) }, { $unset: { mails: 1 } });
     await connection.close();
+    // Moved during an outage (its update never goes out), then cancelled: still told it is off.
+    smtpUrl = `smtp://127.0.0.1:${await freePort()}`;
+    const slots = await node.meetings.slotsForLink(legacy.meeting.id, legacy.links.reschedule!, 'UTC');
+    if (!slots.ok) throw new Error(slots.message);
+    const later = slots.slots.find((s) => s.start > legacy.meeting.start!)!.start;
+    const moved = await node.meetings.reschedule({ kind: 'agent', agent: host }, legacy.meeting.id, {
+      start: later,
+    });
+    expect(moved.ok).toBe(true);
+    smtpUrl = mailbox.url;
     expect((await node.meetings.cancel({ kind: 'agent', agent: host }, legacy.meeting.id)).ok).toBe(true);
     const [, cancelled] = await mailbox.waitFor(2, to('legacy@example.com'));
     expect(cancelled!.subject).toMatch(/^Cancelled: /);
+    now = new Date(now.getTime() + 2 * 60_000);
+    await node.meetings.sendDueMails();
+    expect(mailbox.mail.filter(to('legacy@example.com')).map((m) => m.subject?.split(':')[0])).toEqual([
+      'Invitation',
+      'Cancelled',
+    ]);
     await node.stop();
   });
 

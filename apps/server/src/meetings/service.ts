@@ -73,7 +73,7 @@ const owed = (
 /** A reminder claimed this long ago without being marked sent is taken to have failed mid-send. */
 const REMINDER_LEASE_MS = 5 * MINUTE;
 /** A meeting email claimed this long ago without being marked sent is taken to have failed mid-send. */
-const MAIL_LEASE_MS = 5 * MINUTE;
+const MAIL_LEASE_MS = 15 * MINUTE;
 /** A meeting email that failed this many times is given up on (and logged). */
 const MAX_MAIL_ATTEMPTS = 8;
 /** The wait before a failed meeting email is tried again: doubles each time, up to an hour. */
@@ -438,7 +438,7 @@ export class MeetingService {
         cancelToken: links.cancel,
       }),
     });
-    await this.sendDueMails(booked._id);
+    await this.sendOwed(booked._id);
     return { ok: true, meeting: toMeeting(booked), links };
   }
 
@@ -511,7 +511,7 @@ export class MeetingService {
         }),
       },
     );
-    await this.sendDueMails(moved._id);
+    await this.sendOwed(moved._id);
     return { ok: true, meeting: toMeeting(moved), links };
   }
 
@@ -558,7 +558,7 @@ export class MeetingService {
         },
       },
     );
-    await this.sendDueMails(cancelled._id);
+    await this.sendOwed(cancelled._id);
     return { ok: true, meeting: toMeeting(cancelled), links: {} };
   }
 
@@ -590,7 +590,7 @@ export class MeetingService {
       body: summaryText(completed, input),
       data: { notes: input.notes, decisions: input.decisions, actionItems: input.actionItems },
     });
-    await this.sendDueMails(completed._id);
+    await this.sendOwed(completed._id);
     return { ok: true, meeting: toMeeting(completed) };
   }
 
@@ -688,6 +688,16 @@ export class MeetingService {
   }
 
   /**
+   * Right after a change: sends the emails it owes. The change is stored whatever happens here,
+   * so a failure is logged and left to the worker's next pass.
+   */
+  private async sendOwed(meetingId: ObjectId): Promise<void> {
+    await this.sendDueMails(meetingId).catch((error: unknown) =>
+      console.error(`parley: meeting emails of ${meetingId.toHexString()} not sent yet`, error),
+    );
+  }
+
+  /**
    * Sends the meeting emails that are due (of one meeting, or of all), each once: like a
    * reminder, a mail is claimed with an atomic update before it is sent and marked sent after,
    * so two workers, or a worker after a restart, do not send it again; a claim whose worker died
@@ -720,13 +730,16 @@ export class MeetingService {
       if (!doc) return sent;
       const entry = doc.mails!.find((m) => m.claimToken === claimToken)!;
       const mine = { _id: doc._id, mails: { $elemMatch: { claimToken } } };
-      const rendered = await this.render(doc, entry).catch((error: unknown) => error as Error);
+      const rendered = await this.render(doc, entry).then(
+        (mail) => mail,
+        (error: unknown) => ({ failed: error }),
+      );
       if (rendered === 'superseded') {
         await this.meetings.updateOne(mine, { $set: { 'mails.$.state': 'superseded' } });
         continue;
       }
       try {
-        if (rendered instanceof Error) throw rendered;
+        if ('failed' in rendered) throw rendered.failed;
         await this.options.mailer.send(rendered);
         await this.meetings.updateOne(mine, { $set: { 'mails.$.state': 'sent', 'mails.$.sentAt': now } });
         sent++;
@@ -769,12 +782,12 @@ export class MeetingService {
       }
       case 'cancel': {
         // Not to someone whose invitation never went out. (A meeting booked before emails were
-        // kept has no entries for its invitations: those went out when it was booked.)
+        // kept has no invite entry: its invitation went out when it was booked.)
         const announcements = (doc.mails ?? []).filter(
           (m) => m.to === role && (m.kind === 'invite' || m.kind === 'update'),
         );
         const announced =
-          announcements.length === 0 ||
+          !announcements.some((m) => m.kind === 'invite') ||
           announcements.some((m) => m.state === 'sent' || m.state === 'sending');
         if (!announced) return 'superseded';
         return cancelMail(mail, role, this.calendar(doc, mail, 'CANCEL'), doc.cancelReason ?? null);

@@ -61,11 +61,28 @@ export function availabilityAnnouncer(ctx: RealtimeContext): {
   close(): void;
 } {
   const timers = new Map<string, NodeJS.Timeout>();
+  /** A site's announcement in progress; a change meanwhile makes it run once more after. */
+  const running = new Map<string, Promise<void>>();
+  const again = new Set<string>();
   let closed = false;
   const announce = async (siteId: string) => {
     const site = await ctx.services.sites.byId(siteId);
-    if (!site) return;
+    if (!site || closed) return;
     ctx.visitors.to(siteVisitorsRoom(siteId)).emit('availability', await availability(ctx, site));
+  };
+  // One at a time per site, so a slow answer about an older change never lands after a newer one.
+  const run = (siteId: string) => {
+    if (running.has(siteId)) {
+      again.add(siteId);
+      return;
+    }
+    const task = announce(siteId)
+      .catch((error) => console.error('parley: availability announcement failed', error))
+      .finally(() => {
+        running.delete(siteId);
+        if (again.delete(siteId) && !closed) run(siteId);
+      });
+    running.set(siteId, task);
   };
   const localSites = () =>
     [...ctx.visitors.adapter.rooms.keys()]
@@ -78,7 +95,7 @@ export function availabilityAnnouncer(ctx: RealtimeContext): {
         clearTimeout(timers.get(siteId));
         const timer = setTimeout(() => {
           timers.delete(siteId);
-          announce(siteId).catch((error) => console.error('parley: availability announcement failed', error));
+          run(siteId);
         }, ANNOUNCE_AFTER_MS);
         timer.unref();
         timers.set(siteId, timer);

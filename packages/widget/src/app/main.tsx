@@ -61,6 +61,9 @@ const state = {
   look: '',
 };
 
+/** Counts the relay's availability pushes: an answer asked for before the latest push is older than it. */
+let availabilityPushes = 0;
+
 let client: ChatClient = connect();
 let typingTimer = 0;
 let proactiveTimer = 0;
@@ -145,6 +148,7 @@ function connect(identity?: { userId: string; hash: string; name?: string; email
   }
   next.socket.on('connect', () => void askAvailability());
   next.socket.on('availability', (availability) => {
+    availabilityPushes++;
     state.availability = availability;
     update();
   });
@@ -272,8 +276,9 @@ const ask = <T extends object>(event: string, payload: unknown): Promise<Result<
   client.request<T>(event, payload, 10_000);
 
 async function askAvailability(): Promise<void> {
+  const pushesBefore = availabilityPushes;
   const result = await ask<{ availability: Availability }>('availability', {});
-  if (result.ok) {
+  if (result.ok && availabilityPushes === pushesBefore) {
     state.availability = result.availability;
     update();
   }
