@@ -331,14 +331,20 @@ describe('secrets and messages', () => {
   });
 });
 
+/** A site that shows its offline form when nobody is there, open on a desktop page. */
+async function openOfflineForm() {
+  const { url, site } = await host(undefined, { offline: { behaviour: 'form' } });
+  const page = await stack.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await launcher(page).click();
+  const frame = chat(page);
+  await frame.getByRole('heading', { name: 'Leave us a message' }).waitFor();
+  return { page, frame, site };
+}
+
 describe('when nobody is there', () => {
   it('shows the offline form and turns it into a conversation', async () => {
-    const { url, site } = await host(undefined, { offline: { behaviour: 'form' } });
-    const page = await stack.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(url);
-    await launcher(page).click();
-    const frame = chat(page);
-    await frame.getByRole('heading', { name: 'Leave us a message' }).waitFor();
+    const { page, frame, site } = await openOfflineForm();
     await frame.getByLabel('Name').fill('Ion Popescu');
     await frame.getByLabel(/^Email/).fill('ion@example.test');
     await frame.getByLabel(/^Message/).fill('Do you ship to Iasi?');
@@ -356,12 +362,7 @@ describe('when nobody is there', () => {
   });
 
   it('turns from the offline form to the chat, without a reload, when an agent comes online', async () => {
-    const { url, site } = await host(undefined, { offline: { behaviour: 'form' } });
-    const page = await stack.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(url);
-    await launcher(page).click();
-    const frame = chat(page);
-    await frame.getByRole('heading', { name: 'Leave us a message' }).waitFor();
+    const { page, frame, site } = await openOfflineForm();
     const { token } = await stack.relay.services.agents.create({
       email: `live-${site.id}@t.test`,
       name: 'Lia Live',
