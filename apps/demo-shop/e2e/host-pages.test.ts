@@ -332,8 +332,8 @@ describe('secrets and messages', () => {
 });
 
 /** A site that shows its offline form when nobody is there, open on a desktop page. */
-async function openOfflineForm() {
-  const { url, site } = await host(undefined, { offline: { behaviour: 'form' } });
+async function openOfflineForm(extra: Parameters<typeof pages>[1] = {}) {
+  const { url, site } = await host(extra, { offline: { behaviour: 'form' } });
   const page = await stack.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(url);
   await launcher(page).click();
@@ -362,7 +362,10 @@ describe('when nobody is there', () => {
   });
 
   it('turns from the offline form to the chat, without a reload, when an agent comes online', async () => {
-    const { page, frame, site } = await openOfflineForm();
+    // The host page follows it too, through the JS API.
+    const { page, frame, site } = await openOfflineForm({
+      body: '<script>window.heard=[];Parley("on","availability",function(a){window.heard.push(a.available)})</script>',
+    });
     const { token } = await stack.relay.services.agents.create({
       email: `live-${site.id}@t.test`,
       name: 'Lia Live',
@@ -375,6 +378,11 @@ describe('when nobody is there', () => {
     await page.screenshot({ path: '/tmp/parley-live-online.png' });
     agent.close();
     await frame.getByRole('heading', { name: 'Leave us a message' }).waitFor();
+    await eventually(() => page.evaluate(() => (window as unknown as { heard: boolean[] }).heard)).toEqual([
+      false,
+      true,
+      false,
+    ]);
     await page.context().close();
   });
 

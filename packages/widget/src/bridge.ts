@@ -2,6 +2,8 @@
 // post with an explicit target origin and check `event.origin` and `event.source`; nothing here
 // ever carries the visitor's token.
 
+import type { Availability } from '@parley/protocol';
+
 /** Where the visitor is on the host page; the app adds what its own window knows (language, screen). */
 export interface PageInfo {
   url: string;
@@ -61,7 +63,9 @@ export type FrameMessage =
   | [type: 'unread', count: number]
   | [type: 'greet', text: string]
   | [type: 'message', detail: MessageDetail]
-  | [type: 'conversation', detail: { id: string; status: string }];
+  | [type: 'conversation', detail: { id: string; status: string }]
+  /** Whether anyone can answer now; again each time that changes. */
+  | [type: 'availability', detail: Availability];
 
 /** Every bridge message travels as `{ parley: tuple }`, so unrelated postMessage traffic is ignored. */
 export const BRIDGE = 'parley';

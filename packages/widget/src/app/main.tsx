@@ -149,7 +149,7 @@ function connect(identity?: { userId: string; hash: string; name?: string; email
   next.socket.on('connect', () => void askAvailability());
   next.socket.on('availability', (availability) => {
     availabilityPushes++;
-    state.availability = availability;
+    setAvailability(availability);
     update();
   });
   // Live pushes only (replays arrive through sync acks): what the host page hears as `message`.
@@ -275,11 +275,23 @@ for (const view of unsentPages()) sendPage(view);
 const ask = <T extends object>(event: string, payload: unknown): Promise<Result<T>> =>
   client.request<T>(event, payload, 10_000);
 
+/** Keeps what the relay says of availability, and tells the host page when it changed. */
+function setAvailability(availability: Availability): void {
+  const before = state.availability;
+  state.availability = availability;
+  if (
+    before?.available !== availability.available ||
+    before.withinHours !== availability.withinHours ||
+    before.agentsOnline !== availability.agentsOnline
+  )
+    host.send(['availability', availability]);
+}
+
 async function askAvailability(): Promise<void> {
   const pushesBefore = availabilityPushes;
   const result = await ask<{ availability: Availability }>('availability', {});
   if (result.ok && availabilityPushes === pushesBefore) {
-    state.availability = result.availability;
+    setAvailability(result.availability);
     update();
   }
 }
