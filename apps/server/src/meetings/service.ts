@@ -75,7 +75,7 @@ const REMINDER_LEASE_MS = 5 * MINUTE;
 /** A meeting email claimed this long ago without being marked sent is taken to have failed mid-send. */
 const MAIL_LEASE_MS = 15 * MINUTE;
 /** A meeting email that failed this many times is given up on (and logged). */
-const MAX_MAIL_ATTEMPTS = 8;
+const MAX_MAIL_ATTEMPTS = 12;
 /** The wait before a failed meeting email is tried again: doubles each time, up to an hour. */
 const mailBackoffMs = (attempts: number) => Math.min(60 * MINUTE, 30_000 * 2 ** (attempts - 1));
 /** A claim on an agent's time not confirmed by its meeting within this long is checked and settled. */
