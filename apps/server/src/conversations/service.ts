@@ -149,21 +149,25 @@ export class ConversationService {
     this.writer.owe(name, applies);
   }
 
-  /** `name` is done for this message; with nothing left owed, the field goes (and the message leaves the index). */
-  async settle(messageId: string, name: string): Promise<void> {
+  /** `name` is done for these messages; with nothing left owed, the field goes (and each leaves the index). */
+  async settle(messageIds: string[], name: string): Promise<void> {
+    if (messageIds.length === 0) return;
     const left = { $filter: { input: '$pending', cond: { $ne: ['$$this', name] } } };
-    await this.messages.updateOne({ _id: new ObjectId(messageId), pending: name }, [
-      {
-        $set: {
-          pending: {
-            $let: {
-              vars: { left },
-              in: { $cond: [{ $eq: [{ $size: '$$left' }, 0] }, '$$REMOVE', '$$left'] },
+    await this.messages.updateMany(
+      { _id: { $in: messageIds.map((id) => new ObjectId(id)) }, pending: name },
+      [
+        {
+          $set: {
+            pending: {
+              $let: {
+                vars: { left },
+                in: { $cond: [{ $eq: [{ $size: '$$left' }, 0] }, '$$REMOVE', '$$left'] },
+              },
             },
           },
         },
-      },
-    ]);
+      ],
+    );
   }
 
   /** Messages stored before `before` that `name` is still owed for, oldest first, at most `limit`. */

@@ -3,9 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { newClientId } from '@parley/client';
 import { ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startRelay } from '../app';
 import type { Actor } from '../conversations/service';
+import { connectDatabase } from '../db/connect';
+import { createServices } from '../services';
 import { resolveConversation, startTestRelay, testConfig } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
 import { startCatcher } from './testing';
@@ -21,6 +23,7 @@ const emailSettings = () => ({
   inboundDomain: DOMAIN,
   emailFallbackMs: DELAY_MS,
   emailTickMs: 50,
+  emailRecoverAfterMs: 1_000,
 });
 
 beforeAll(async () => {
@@ -130,6 +133,52 @@ describe('unseen-reply fallback', () => {
     expect(transcript!.parsed.text).toContain('Thanks, that is all.');
     expect(transcript!.parsed.replyTo?.value[0]?.address).toMatch(/^reply\+[0-9a-f]{32}@/);
     await put(env.admin.token, { transcriptOnResolve: false });
+  });
+
+  it('is still sent for a reply whose relay stopped right after storing it', async () => {
+    const { conversationId, address } = await chatWithEmail();
+    // Another relay over the same store stores the agent's reply and stops before anything
+    // hears of it: no fallback was scheduled, only the mark stored with the reply says so.
+    const dbName = env.relay.connection.name;
+    const connection = await connectDatabase(inject('mongodbUri'), dbName);
+    const other = createServices(connection, testConfig({ dbName, redisUrl: 'redis://127.0.0.1:1' }));
+    const agent: Actor = {
+      kind: 'agent',
+      agentId: env.agent.agent.id,
+      name: 'Ana Agent',
+      siteIds: [env.site.id],
+    };
+    const stored = await other.conversations.append(agent, {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'Yes, we ship to Norway.',
+    });
+    await connection.close();
+    if (!stored.ok) throw new Error(stored.message);
+    const messages = env.relay.connection.collection('messages');
+    const pendingOf = async () => (await messages.findOne({ _id: new ObjectId(stored.message.id) }))?.pending;
+    expect(await pendingOf()).toEqual(['email']);
+
+    // This relay's worker finds the mark, schedules the fallback, and the unseen reply is emailed once.
+    await fallbackRuns(env.relay, conversationId);
+    expect(mailTo(address)).toHaveLength(1);
+    expect(mailTo(address)[0]!.parsed.text).toContain('Yes, we ship to Norway.');
+    expect(await pendingOf()).toBeUndefined();
+  });
+
+  it('clears the marks of replies on the usual path in bulk, soon after', async () => {
+    const { agent, conversationId } = await chatWithEmail();
+    for (const reply of ['One', 'Two', 'Three']) agent.send(conversationId, reply);
+    await eventually(() => expect(agent.pending()).toHaveLength(0));
+    const messages = env.relay.connection.collection('messages');
+    await eventually(async () =>
+      expect(
+        await messages.countDocuments({
+          conversationId: new ObjectId(conversationId),
+          pending: { $exists: true },
+        }),
+      ).toBe(0),
+    );
   });
 
   it('survives a restart without losing or doubling the email, with two relays taking over', async () => {

@@ -582,7 +582,7 @@ describe('a relay that stops right after storing an agent reply', () => {
     if (!usual.ok) throw new Error(usual.message);
     await eventually(() => expect(mailTo()).toHaveLength(3));
     expect(mailTo()[2]!.parsed.text).toContain('Anything else I can help with?');
-    expect(await pendingOf(usual.message.id)).toBeUndefined();
+    await eventually(async () => expect(await pendingOf(usual.message.id)).toBeUndefined());
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(mailTo()).toHaveLength(3);
     // Visitors' messages and chat replies are never marked, and a settled mark leaves the index.
@@ -613,7 +613,7 @@ describe('a recovered reply', () => {
       leaseUntil: new Date(0),
       attempts: 1,
     });
-    await env.relay.services.conversations.settle(later.id, 'email');
+    await env.relay.services.conversations.settle([later.id], 'email');
 
     // The worker finds the early reply's mark and widens the waiting email to cover it.
     await eventually(async () => expect(await pendingOf(early.id)).toBeUndefined());

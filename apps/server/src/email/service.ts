@@ -57,13 +57,16 @@ export type InboundOutcome =
   | { disposition: 'duplicate' | 'auto_reply' | 'bounce' | 'loop'; emailId: string | null };
 
 /**
- * What an agent's reply on an email conversation is owed until its email is scheduled: the mark
- * is stored with the message (ConversationService.owe), so a relay that stops between the two
- * leaves it for the next pass of any relay's worker (recoverOwed).
+ * What an agent's reply is owed until this domain has dealt with it: on an email conversation,
+ * its email; on a chat, the fallback email if the visitor gave an address. The mark is stored
+ * with the message (ConversationService.owe), so a relay that stops in between leaves it for
+ * the next pass of any relay's worker (recoverOwed).
  */
 const OWED = 'email';
-const isEmailReply = (m: OwedMessage) =>
-  m.author.kind === 'agent' && m.type === 'message' && m.visibility === 'all' && m.channel === 'email';
+const isAgentReply = (m: OwedMessage) =>
+  m.author.kind === 'agent' && m.type === 'message' && m.visibility === 'all';
+/** Marks are cleared in bulk: one write for the replies of this long. */
+const SETTLE_EVERY_MS = 100;
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
@@ -136,7 +139,7 @@ export class EmailService {
     },
   ) {
     this.models = emailModels(connection);
-    deps.conversations.owe(OWED, isEmailReply);
+    deps.conversations.owe(OWED, isAgentReply);
   }
 
   async syncIndexes(): Promise<void> {
@@ -289,55 +292,95 @@ export class EmailService {
       await this.transcriptOnResolve(message, route.siteId);
       return;
     }
-    if (message.author.kind !== 'agent' || message.type !== 'message' || message.visibility !== 'all') return;
+    if (!isAgentReply(message)) return;
     // The message carries the channel the conversation had when it was written, and the route its
     // visitor: nothing to read back on this path, which every agent reply takes. (The job checks
     // the channel again when it runs.)
-    if (isEmailReply(message)) {
+    if (message.channel === 'email') {
       await this.schedule(message.conversationId, 'reply', new Date(), message.seq);
-      await this.deps.conversations.settle(message.id, OWED);
-      return;
+    } else {
+      await this.scheduleFallback(message, route.visitorId, false);
     }
-    const visitor = await this.deps.visitors.byId(route.visitorId);
-    if (!visitor?.email || visitor.emailFailing) return;
-    await this.schedule(
-      message.conversationId,
-      'fallback',
-      new Date(Date.now() + this.config.emailFallbackMs),
-      message.seq,
-    );
+    this.settleSoon(message.id);
+  }
+
+  /**
+   * On a chat, the fallback email for an agent's reply, when the visitor gave a working address.
+   * Recovering, the reply may be older than those the pending fallback covers (scheduleCovering).
+   */
+  private async scheduleFallback(message: Message, visitorId: string, recovering: boolean): Promise<boolean> {
+    const visitor = await this.deps.visitors.byId(visitorId);
+    if (!visitor?.email || visitor.emailFailing) return true;
+    const dueAt = new Date(new Date(message.createdAt).getTime() + this.config.emailFallbackMs);
+    if (recovering) return this.scheduleCovering(message.conversationId, 'fallback', message.seq, dueAt);
+    await this.schedule(message.conversationId, 'fallback', dueAt, message.seq);
+    return true;
+  }
+
+  private readonly settling = new Set<string>();
+  private settleTimer: NodeJS.Timeout | null = null;
+
+  /** Clears the reply's mark with the others of the next SETTLE_EVERY_MS. */
+  private settleSoon(messageId: string): void {
+    this.settling.add(messageId);
+    this.settleTimer ??= setTimeout(() => {
+      this.flushSettled().catch((error) => console.error('parley: email marks not cleared yet', error));
+    }, SETTLE_EVERY_MS);
+  }
+
+  /** Clears the marks waiting to be cleared now (the workers call it as they stop). */
+  async flushSettled(): Promise<void> {
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    const ids = [...this.settling];
+    this.settling.clear();
+    await this.deps.conversations.settle(ids, OWED);
   }
 
   /**
    * Schedules the emails of agents' replies that were stored but never scheduled (the relay
-   * stopped in between), once they are `emailRecoverAfterMs` old, so the usual path has had its
-   * turn; answers how many it scheduled. A relay that stopped after scheduling but before
-   * clearing the mark has the reply scheduled again: it may be emailed twice, never not at all.
+   * stopped in between): the reply email on an email conversation, the fallback on a chat. Only
+   * once they are `emailRecoverAfterMs` old, so the usual path has had its turn; answers how many
+   * it dealt with. A relay that stopped after scheduling but before clearing the mark has the
+   * reply scheduled again: it may be emailed twice, never not at all.
    */
   async recoverOwed(): Promise<number> {
     const before = new Date(Date.now() - this.config.emailRecoverAfterMs);
     const owed = await this.deps.conversations.owedSince(OWED, before);
     let recovered = 0;
     for (const message of owed) {
-      if (!(await this.scheduleEarlier(message.conversationId, message.seq))) continue;
-      await this.deps.conversations.settle(message.id, OWED);
+      let done: boolean;
+      if (message.channel === 'email') {
+        done = await this.scheduleCovering(message.conversationId, 'reply', message.seq, new Date());
+      } else {
+        const conversation = await this.deps.conversations.byId(message.conversationId);
+        done = !conversation || (await this.scheduleFallback(message, conversation.visitorId, true));
+      }
+      if (!done) continue;
+      await this.deps.conversations.settle([message.id], OWED);
       recovered++;
     }
     return recovered;
   }
 
   /**
-   * Makes the conversation's pending reply email cover `seq`, even when a later reply already
-   * started it (its range grows down to `seq`). False, leaving it for the next pass, while that
-   * email is being sent: its range cannot change under the worker.
+   * Makes the conversation's pending email of this kind cover `seq`, even when a later reply
+   * already started it (its range grows down to `seq`); a new one is due at `dueAt`. False,
+   * leaving it for the next pass, while that email is being sent: its range cannot change under
+   * the worker.
    */
-  private async scheduleEarlier(conversationId: string, seq: number): Promise<boolean> {
+  private async scheduleCovering(
+    conversationId: string,
+    kind: 'reply' | 'fallback',
+    seq: number,
+    dueAt: Date,
+  ): Promise<boolean> {
     const now = new Date();
     try {
       await this.models.jobs.updateOne(
-        { conversationId, kind: 'reply', leaseUntil: trusted({ $lte: now }) },
+        { conversationId, kind, leaseUntil: trusted({ $lte: now }) },
         {
-          $setOnInsert: { dueAt: now, leaseUntil: new Date(0), attempts: 0 },
+          $setOnInsert: { dueAt, leaseUntil: new Date(0), attempts: 0 },
           $min: { fromSeq: seq },
           $max: { upToSeq: seq },
         },

@@ -83,6 +83,7 @@ export async function startEmailWorkers(
       email.due.off('due', dispatch);
       await recovering;
       await running;
+      await email.flushSettled();
       email.useSender(null);
       transport.close();
       if (smtp) await new Promise<void>((resolve) => smtp.close(() => resolve()));
