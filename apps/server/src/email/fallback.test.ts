@@ -142,6 +142,7 @@ describe('unseen-reply fallback', () => {
     const dbName = env.relay.connection.name;
     const connection = await connectDatabase(inject('mongodbUri'), dbName);
     const other = createServices(connection, testConfig({ dbName, redisUrl: 'redis://127.0.0.1:1' }));
+    other.email.oweReplies(); // as its email workers did when it started
     const agent: Actor = {
       kind: 'agent',
       agentId: env.agent.agent.id,

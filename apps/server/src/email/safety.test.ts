@@ -539,6 +539,7 @@ async function storedByStoppedRelay(conversationId: string, ...bodies: string[])
   const dbName = env.relay.connection.name;
   const connection = await connectDatabase(inject('mongodbUri'), dbName);
   const other = createServices(connection, testConfig({ dbName, redisUrl: 'redis://127.0.0.1:1' }));
+  other.email.oweReplies(); // as its email workers did when it started
   const messages = [];
   for (const body of bodies) {
     const stored = await other.conversations.append(agentActor(), {

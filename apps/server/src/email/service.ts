@@ -139,7 +139,18 @@ export class EmailService {
     },
   ) {
     this.models = emailModels(connection);
-    deps.conversations.owe(OWED, isAgentReply);
+  }
+
+  private owing = false;
+
+  /**
+   * From now on, agents' replies are stored marked until this domain has dealt with them. The
+   * workers call it when the relay can send email: without it, nothing would ever clear a mark.
+   */
+  oweReplies(): void {
+    if (this.owing) return;
+    this.owing = true;
+    this.deps.conversations.owe(OWED, isAgentReply);
   }
 
   async syncIndexes(): Promise<void> {

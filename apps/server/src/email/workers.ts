@@ -34,6 +34,7 @@ export async function startEmailWorkers(
     return { close: async () => {} };
   }
   email.useSender((mail) => transport.sendMail(mail));
+  email.oweReplies();
 
   let running: Promise<void> | null = null;
   let again = false;

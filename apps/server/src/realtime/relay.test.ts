@@ -2,6 +2,7 @@ import type { ChatClient } from '@parley/client';
 import { memoryStore, newClientId } from '@parley/client';
 import type { Conversation, Message } from '@parley/protocol';
 import { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES, SYNC_PAGE_SIZE } from '@parley/protocol';
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { identityHash } from '../sites/service';
 import { SHOP_ORIGIN, startTestRelay } from '../testing';
@@ -73,6 +74,11 @@ describe('conversation flow', () => {
       conversationId,
     );
     expect(conversation?.firstResponseAt).not.toBeNull();
+    // This relay sends no email, so nothing marks a reply as owed one (and nothing would clear it).
+    const marked = await env.relay.connection
+      .collection('messages')
+      .countDocuments({ conversationId: new ObjectId(conversationId), pending: { $exists: true } });
+    expect(marked).toBe(0);
   });
 
   it('turns retries with the same client id into acks of the stored message', async () => {
