@@ -8,7 +8,7 @@ import { ConversationService } from '../conversations/service';
 import { connectDatabase } from '../db/connect';
 import { freePort, testDatabase } from '../testing';
 import { mailerOver } from './mailer';
-import { MeetingService } from './service';
+import { type MeetingActor, MeetingService } from './service';
 import { calendarPart, type Mailbox, readInvite, startMailbox, to } from './test-mailbox';
 import { MeetingWorker } from './workers';
 
@@ -294,16 +294,30 @@ describe('meeting reminders', () => {
 
 describe('meeting emails', () => {
   const host: Agent = { ...agent, id: new ObjectId().toHexString(), email: 'outage-host@shop.test' };
-  const stored = async (meetingId: string) => {
-    const connection = await connectDatabase(database.uri, database.dbName);
-    try {
-      const doc = await connection.collection('meetings').findOne({ _id: new ObjectId(meetingId) });
-      return (doc!.mails as { kind: string; to: string; state: string; attempts: number }[]).map(
-        (m) => `${m.kind}/${m.to}/${m.state}/${m.attempts}`,
-      );
-    } finally {
-      await connection.close();
-    }
+  /** This block's own look at the stored meetings, beside the nodes under test. */
+  let db: Connection;
+  beforeAll(async () => {
+    db = await connectDatabase(database.uri, database.dbName);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  const meetingDoc = async (meetingId: string) =>
+    (await db.collection('meetings').findOne({ _id: new ObjectId(meetingId) }))!;
+  const stored = async (meetingId: string) =>
+    (
+      (await meetingDoc(meetingId)).mails as { kind: string; to: string; state: string; attempts: number }[]
+    ).map((m) => `${m.kind}/${m.to}/${m.state}/${m.attempts}`);
+  /** Moves a booked meeting to the next free slot after its start. */
+  const moveLater = async (
+    node: Awaited<ReturnType<typeof boot>>,
+    booked: Awaited<ReturnType<typeof bookMeeting>>,
+    by: MeetingActor,
+  ) => {
+    const slots = await node.meetings.slotsForLink(booked.meeting.id, booked.links.reschedule!, 'UTC');
+    if (!slots.ok) throw new Error(slots.message);
+    const later = slots.slots.find((s) => s.start > booked.meeting.start!)!.start;
+    return node.meetings.reschedule(by, booked.meeting.id, { start: later });
   };
 
   it('are kept through an SMTP outage and a restart: the change stands, and each owed email goes once, when it is still true', async () => {
@@ -316,14 +330,7 @@ describe('meeting emails', () => {
     expect(booked.meeting.status).toBe('booked');
     expect(await stored(booked.meeting.id)).toEqual(['invite/attendee/pending/1', 'invite/host/pending/1']);
     // Moved, still during the outage: the update is owed too.
-    const slots = await node.meetings.slotsForLink(booked.meeting.id, booked.links.reschedule!, 'UTC');
-    if (!slots.ok) throw new Error(slots.message);
-    const later = slots.slots.find((s) => s.start > booked.meeting.start!)!.start;
-    const moved = await node.meetings.reschedule(
-      { kind: 'link', token: booked.links.reschedule! },
-      booked.meeting.id,
-      { start: later },
-    );
+    const moved = await moveLater(node, booked, { kind: 'link', token: booked.links.reschedule! });
     expect(moved.ok).toBe(true);
     // A pass before the back-off has passed does not try again: one attempt each so far.
     await node.meetings.sendDueMails();
@@ -421,19 +428,12 @@ describe('meeting emails', () => {
     // A meeting stored before emails were kept (no entries) had its invitations sent at booking.
     const legacy = await bookMeeting(node, 'legacy@example.com', 3, host);
     await mailbox.waitFor(1, to('legacy@example.com'));
-    const connection = await connectDatabase(database.uri, database.dbName);
-    await connection
+    await db
       .collection('meetings')
       .updateOne({ _id: new ObjectId(legacy.meeting.id) }, { $unset: { mails: 1 } });
-    await connection.close();
     // Moved during an outage (its update never goes out), then cancelled: still told it is off.
     smtpUrl = `smtp://127.0.0.1:${await freePort()}`;
-    const slots = await node.meetings.slotsForLink(legacy.meeting.id, legacy.links.reschedule!, 'UTC');
-    if (!slots.ok) throw new Error(slots.message);
-    const later = slots.slots.find((s) => s.start > legacy.meeting.start!)!.start;
-    const moved = await node.meetings.reschedule({ kind: 'agent', agent: host }, legacy.meeting.id, {
-      start: later,
-    });
+    const moved = await moveLater(node, legacy, { kind: 'agent', agent: host });
     expect(moved.ok).toBe(true);
     smtpUrl = mailbox.url;
     expect((await node.meetings.cancel({ kind: 'agent', agent: host }, legacy.meeting.id)).ok).toBe(true);
@@ -456,10 +456,7 @@ describe('meeting emails', () => {
     const waits: number[] = [];
     for (let attempt = 1; attempt < 12; attempt++) {
       // Not due a moment before its back-off ends; due right after.
-      const connection = await connectDatabase(database.uri, database.dbName);
-      const doc = await connection.collection('meetings').findOne({ _id: new ObjectId(booked.meeting.id) });
-      await connection.close();
-      const dueAt = (doc!.mails as { dueAt: Date }[])[0]!.dueAt.getTime();
+      const dueAt = ((await meetingDoc(booked.meeting.id)).mails as { dueAt: Date }[])[0]!.dueAt.getTime();
       waits.push((dueAt - now.getTime()) / 1000);
       now = new Date(dueAt - 1);
       await node.meetings.sendDueMails(new ObjectId(booked.meeting.id));

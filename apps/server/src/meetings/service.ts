@@ -644,32 +644,12 @@ export class MeetingService {
    */
   async sendDueReminders(): Promise<number> {
     const now = this.clock();
-    const leaseEnded = new Date(now.getTime() - REMINDER_LEASE_MS);
     let queued = 0;
     for (;;) {
-      const claimToken = randomBytes(12).toString('base64url');
-      const doc = await this.meetings.findOneAndUpdate(
-        {
-          status: 'booked',
-          reminders: {
-            $elemMatch: {
-              dueAt: { $lte: now },
-              $or: [{ state: 'pending' }, { state: 'sending', claimedAt: { $lt: leaseEnded } }],
-            },
-          },
-        },
-        {
-          $set: {
-            'reminders.$.state': 'sending',
-            'reminders.$.claimedAt': now,
-            'reminders.$.claimToken': claimToken,
-          },
-        },
-        { returnDocument: 'after' },
-      );
-      if (!doc) return queued;
-      const reminder = doc.reminders.find((r) => r.claimToken === claimToken)!;
-      const mine = { _id: doc._id, reminders: { $elemMatch: { claimToken } } };
+      const claimed = await this.claimDue('reminders', { status: 'booked' }, now, REMINDER_LEASE_MS);
+      if (!claimed) return queued;
+      const { doc, mine } = claimed;
+      const reminder = doc.reminders.find((r) => r.claimToken === claimed.claimToken)!;
       if (!doc.start || doc.start.getTime() <= now.getTime()) {
         // Too late to remind of a meeting that has begun (the relay was down through the due time).
         await this.meetings.updateOne(mine, { $set: { 'reminders.$.state': 'skipped' } });
@@ -685,6 +665,41 @@ export class MeetingService {
       });
       queued++;
     }
+  }
+
+  /**
+   * Claims one due entry of a meeting's `reminders` or `mails` (pending, or claimed by a worker
+   * whose lease of `leaseMs` ran out) with an atomic update: the meeting as it is after, the
+   * claim's token, and a filter that reaches the claimed entry with `<field>.$`.
+   */
+  private async claimDue(
+    field: 'reminders' | 'mails',
+    filter: Record<string, unknown>,
+    now: Date,
+    leaseMs: number,
+  ): Promise<{ doc: MeetingDoc; claimToken: string; mine: Record<string, unknown> } | null> {
+    const claimToken = randomBytes(12).toString('base64url');
+    const leaseEnded = new Date(now.getTime() - leaseMs);
+    const doc = await this.meetings.findOneAndUpdate(
+      {
+        ...filter,
+        [field]: {
+          $elemMatch: {
+            dueAt: { $lte: now },
+            $or: [{ state: 'pending' }, { state: 'sending', claimedAt: { $lt: leaseEnded } }],
+          },
+        },
+      },
+      {
+        $set: {
+          [`${field}.$.state`]: 'sending',
+          [`${field}.$.claimedAt`]: now,
+          [`${field}.$.claimToken`]: claimToken,
+        },
+      },
+      { returnDocument: 'after' },
+    );
+    return doc ? { doc, claimToken, mine: { _id: doc._id, [field]: { $elemMatch: { claimToken } } } } : null;
   }
 
   /**
@@ -708,32 +723,13 @@ export class MeetingService {
    */
   async sendDueMails(meetingId?: ObjectId): Promise<number> {
     const now = this.clock();
-    const leaseEnded = new Date(now.getTime() - MAIL_LEASE_MS);
     let sent = 0;
     for (;;) {
-      const claimToken = randomBytes(12).toString('base64url');
-      const doc = await this.meetings.findOneAndUpdate(
-        {
-          ...(meetingId ? { _id: meetingId } : {}),
-          mails: {
-            $elemMatch: {
-              dueAt: { $lte: now },
-              $or: [{ state: 'pending' }, { state: 'sending', claimedAt: { $lt: leaseEnded } }],
-            },
-          },
-        },
-        {
-          $set: { 'mails.$.state': 'sending', 'mails.$.claimedAt': now, 'mails.$.claimToken': claimToken },
-        },
-        { returnDocument: 'after' },
-      );
-      if (!doc) return sent;
-      const entry = doc.mails!.find((m) => m.claimToken === claimToken)!;
-      const mine = { _id: doc._id, mails: { $elemMatch: { claimToken } } };
-      const rendered = await this.render(doc, entry).then(
-        (mail) => mail,
-        (error: unknown) => ({ failed: error }),
-      );
+      const claimed = await this.claimDue('mails', meetingId ? { _id: meetingId } : {}, now, MAIL_LEASE_MS);
+      if (!claimed) return sent;
+      const { doc, mine } = claimed;
+      const entry = doc.mails!.find((m) => m.claimToken === claimed.claimToken)!;
+      const rendered = await this.render(doc, entry).catch((error: unknown) => ({ failed: error }));
       if (rendered === 'superseded') {
         await this.meetings.updateOne(mine, { $set: { 'mails.$.state': 'superseded' } });
         continue;
