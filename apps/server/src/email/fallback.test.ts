@@ -169,9 +169,20 @@ describe('unseen-reply fallback', () => {
 
   it('clears the marks of replies on the usual path in bulk, soon after', async () => {
     const { agent, conversationId } = await chatWithEmail();
+    const { conversations } = env.relay.services;
+    const messages = env.relay.connection.collection('messages');
+    // Each bulk write, and how many of this conversation's replies were still marked just before it.
+    let markedBefore = 0;
+    const clear = conversations.settle.bind(conversations);
+    const settle = vi.spyOn(conversations, 'settle').mockImplementation(async (ids, name) => {
+      markedBefore += await messages.countDocuments({
+        conversationId: new ObjectId(conversationId),
+        pending: name,
+      });
+      return clear(ids, name);
+    });
     for (const reply of ['One', 'Two', 'Three']) agent.send(conversationId, reply);
     await eventually(() => expect(agent.pending()).toHaveLength(0));
-    const messages = env.relay.connection.collection('messages');
     await eventually(async () =>
       expect(
         await messages.countDocuments({
@@ -180,6 +191,17 @@ describe('unseen-reply fallback', () => {
         }),
       ).toBe(0),
     );
+    // The three were marked, and their marks went in bulk: at most two writes (a burst may span two).
+    const replies = agent
+      .timeline(conversationId)
+      .flatMap((m) => ('id' in m && m.author.kind === 'agent' ? [m.id] : []));
+    const calls = settle.mock.calls.filter(([ids]) => ids.some((id) => replies.includes(id)));
+    expect(calls.flatMap(([ids]) => ids.filter((id) => replies.includes(id))).sort()).toEqual(
+      [...replies].sort(),
+    );
+    expect(calls.length).toBeLessThanOrEqual(2);
+    expect(markedBefore).toBeGreaterThanOrEqual(replies.length);
+    settle.mockRestore();
   });
 
   it('survives a restart without losing or doubling the email, with two relays taking over', async () => {
