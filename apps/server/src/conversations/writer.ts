@@ -1,8 +1,8 @@
 // Group commit for messages. Sends that arrive while a batch is being written make up the next
 // one. A batch costs a read for retries (only when a client says it is retrying), and then:
 // - on a conversation this process has not written to yet, or whenever relays share the store
-//   (REDIS_URL), one atomic update per conversation that reserves its seqs and answers the
-//   conversation after it, before the insert;
+//   (REDIS_URL), one atomic update per conversation and access (its visitor, a set of sites,
+//   or any) that reserves its seqs and answers the conversation after it, before the insert;
 // - on a conversation a sole relay has written to, nothing before the insert: it hands out the
 //   seqs itself;
 // then one journaled command, a client-level bulkWrite that inserts the batch and moves the
@@ -227,11 +227,6 @@ class InOrder {
     });
   }
 
-  /** Settles once everything queued so far has been applied (or has failed). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
   private async run(): Promise<void> {
     while (this.queued.length > 0) {
       const group = this.queued.splice(0);
@@ -267,7 +262,7 @@ export class MessageWriter {
   private readonly known = new Map<string, Known>();
   /** A sole writer's changes of conversation state, in batch order. */
   private readonly states: InOrder;
-  /** The latest command still moving each conversation's counter (a sole writer's). */
+  /** The latest command still moving each conversation's counter, with its batch's state changes (a sole writer's). */
   private readonly moving = new Map<string, Promise<unknown>>();
   /** Requests already sent again after a seq was found taken; they are not sent a third time. */
   private readonly resent = new WeakSet<WriteRequest>();
@@ -414,9 +409,9 @@ export class MessageWriter {
     const used = new Map<string, Known>();
 
     if (asked.length > 0) {
-      // The engine must have this process's earlier moves of these counters before it is asked.
+      // The engine must have this process's earlier moves of these counters, and the state
+      // changes that went beside them, before it is asked.
       await Promise.allSettled(asked.map((id) => this.moving.get(id)));
-      await this.states.idle();
       // One atomic update per group reserves its run of seqs and answers the conversation after
       // it, so the run is exactly the counter's last `group.length` seqs, whatever other relays
       // do meanwhile. Conversations go out together; a conversation's groups one after another,
@@ -554,18 +549,31 @@ export class MessageWriter {
       ],
       { ordered: false, writeConcern: { w: 1, j: true } },
     );
-    for (const id of moved) this.moving.set(id, command);
-    const [stored, changed] = await Promise.allSettled([command, states]);
-    for (const id of moved) if (this.moving.get(id) === command) this.moving.delete(id);
+    const done = Promise.allSettled([command, states]);
+    for (const id of moved) this.moving.set(id, done);
+    const [stored, changed] = await done;
+    for (const id of moved) if (this.moving.get(id) === done) this.moving.delete(id);
     if (changed.status === 'rejected') throw changed.reason;
     const failedIndexes = new Set<number>();
+    /** Conversations whose counter is behind their timeline: each is caught up once. */
+    const behind = new Map<string, ObjectId>();
+    const catchUpAll = async () => {
+      for (const [id, conversationId] of behind) {
+        await this.catchUp(conversationId);
+        behind.delete(id);
+      }
+    };
     if (stored.status === 'rejected') {
       if (!(stored.reason instanceof MongoClientBulkWriteError)) throw stored.reason;
       for (const index of stored.reason.writeErrors.keys()) failedIndexes.add(index);
       // A counter that did not move (it never should) is brought up to its timeline before any ack.
-      const stuck = moves.filter((_, i) => failedIndexes.has(docs.length + i));
-      for (const move of stuck) await this.catchUp((move as { filter: { _id: ObjectId } }).filter._id);
+      for (const [i, move] of moves.entries()) {
+        const { _id } = (move as { filter: { _id: ObjectId } }).filter;
+        if (failedIndexes.has(docs.length + i)) behind.set(_id.toHexString(), _id);
+      }
+      await catchUpAll();
     }
+    const resend: { k: string; request: WriteRequest }[] = [];
     for (const [index, doc] of docs.entries()) {
       const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
       if (!failedIndexes.has(index)) {
@@ -585,15 +593,23 @@ export class MessageWriter {
       }
       // Its seq was taken: the counter was behind the timeline (another relay wrote to the same
       // store, or a crash came between an insert and its counter move). Bring the counter up to
-      // the timeline and send the request once more.
+      // the timeline and send the request once more, but not a third time.
       const request = requests[index]!;
       if (this.resent.has(request)) {
         settle(k, failure('unavailable', 'could not store the message, try again'));
         continue;
       }
-      this.resent.add(request);
-      await this.catchUp(doc.conversationId);
-      void this.write({ ...request, lookupStored: true }).then((result) => settle(k, result));
+      behind.set(doc.conversationId.toHexString(), doc.conversationId);
+      resend.push({ k, request });
+    }
+    await catchUpAll();
+    for (const { k, request } of resend) {
+      const again = { ...request, lookupStored: true };
+      this.resent.add(again);
+      // Same-id duplicates in this batch hear of it as a copy, as they do of a first store.
+      void this.write(again).then((result) =>
+        settle(k, result, result.ok ? { ok: true, message: result.message, created: false } : result),
+      );
     }
   }
 
