@@ -14,8 +14,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 }
 
 /** A comma-separated list of whole minutes, e.g. "1440,60". */
-function minutesList(name: string, fallback: number[]): number[] {
-  const raw = process.env[name];
+function minutesList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const values = raw.split(',').map((part) => Number(part.trim()));
   if (values.some((v) => !Number.isInteger(v) || v <= 0)) {
@@ -131,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devMailbox: env.PARLEY_DEV_MAILBOX === '1',
     demoShopOrigins: (env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000').split(','),
     emailVerify: env.PARLEY_EMAIL_VERIFY ? env.PARLEY_EMAIL_VERIFY === '1' : env.PARLEY_DEV_MAILBOX !== '1',
-    meetingReminderMinutes: minutesList('PARLEY_MEETING_REMINDERS', [24 * 60, 60]),
+    meetingReminderMinutes: minutesList(env, 'PARLEY_MEETING_REMINDERS', [24 * 60, 60]),
     meetingRoomPattern: env.PARLEY_MEETING_ROOM_URL ?? 'https://meet.jit.si/parley-{room}',
     meetingTickMs: int(env, 'PARLEY_MEETING_TICK_MS', 30_000),
   };

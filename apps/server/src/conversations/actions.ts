@@ -59,14 +59,12 @@ export class ConversationActions {
     conversationId: string,
     action: ConversationAction,
   ): Promise<Result<{ conversation: Conversation }>> {
-    const current = await this.collection.findOne({
-      ...agentGuard(agent),
-      _id: new ObjectId(conversationId),
-    });
+    const guard = agentGuard(agent);
+    const current = await this.collection.findOne({ ...guard, _id: new ObjectId(conversationId) });
     if (!current) return failure('not_found', 'no such conversation');
     const change = await this.plan(agent, toConversation(current), action);
     if (!change.ok) return change;
-    return this.commit(agentActor(agent), conversationId, agentGuard(agent), change.change);
+    return this.commit(agentActor(agent), conversationId, guard, change.change);
   }
 
   /** A private note on the timeline; agents named as `@Name` are listed in `data.mentions`. */

@@ -23,18 +23,19 @@ export type Actor =
   | { kind: 'visitor'; visitorId: string; siteId: string; name?: string }
   | { kind: 'agent'; agentId: string; name: string; siteIds: string[] | null };
 
+/** An agent's reach: the conversations of its sites, or every one for an admin (null). */
+const sitesAccess = (siteIds: string[] | null): Access => (siteIds === null ? 'any' : { siteIds });
+
 function accessFor(actor: Actor | { kind: 'system' }): Access {
   if (actor.kind === 'visitor') return { visitorId: actor.visitorId };
-  if (actor.kind === 'system' || actor.siteIds === null) return 'any';
-  return { siteIds: actor.siteIds };
+  return actor.kind === 'system' ? 'any' : sitesAccess(actor.siteIds);
 }
 
 /** The conversations the actor may see and write to, as a filter. */
 const guardFor = (actor: Actor | { kind: 'system' }) => accessFilter(accessFor(actor));
 
 /** The conversations of an agent's sites (all of them for an admin), as a filter. */
-export const agentGuard = (agent: { siteIds: string[] | null }) =>
-  accessFilter(agent.siteIds === null ? 'any' : { siteIds: agent.siteIds });
+export const agentGuard = (agent: { siteIds: string[] | null }) => accessFilter(sitesAccess(agent.siteIds));
 
 function authorFor(actor: Actor): Author {
   if (actor.kind === 'visitor') {
