@@ -6,7 +6,6 @@ import type { Connection } from 'mongoose';
 import type { Server as IoServer } from 'socket.io';
 import { agentRouter } from './agents/routes';
 import type { Config } from './config';
-import { startSnoozeWorker } from './conversations/actions';
 import { connectDatabase } from './db/connect';
 import { emailRouter } from './email/routes';
 import { startEmailWorkers } from './email/workers';
@@ -15,6 +14,7 @@ import { meetingRouter } from './meetings/routes';
 import { startMeetingWorkers } from './meetings/workers';
 import { attachRealtime } from './realtime';
 import { createServices, type Services, syncIndexes } from './services';
+import { periodic } from './shared/worker';
 import { widgetRouter } from './widget/routes';
 
 export interface Relay {
@@ -65,8 +65,12 @@ export async function startRelay(config: Config): Promise<Relay> {
   const port = (http.address() as AddressInfo).port;
   const workers = [
     await startEmailWorkers(services, config),
-    await startMeetingWorkers(services, config),
-    startSnoozeWorker(services.actions, config.snoozeTickMs),
+    startMeetingWorkers(services, config),
+    periodic({
+      name: 'snoozes',
+      everyMs: config.snoozeTickMs,
+      pass: () => services.actions.wakeSnoozed(),
+    }).start(),
   ];
 
   let closing: Promise<void> | undefined;
@@ -79,7 +83,7 @@ export async function startRelay(config: Config): Promise<Relay> {
     http,
     close() {
       closing ??= (async () => {
-        for (const worker of workers) await worker.close();
+        for (const worker of workers) await worker.stop();
         await realtime.close();
         await services.routing.settled();
         await connection.close();

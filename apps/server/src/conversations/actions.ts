@@ -338,18 +338,3 @@ export function mentionedAgents(body: string, agents: { id: string; name: string
   const lower = body.toLowerCase();
   return agents.filter((a) => lower.includes(`@${a.name.toLowerCase()}`)).map((a) => a.id);
 }
-
-/** Wakes snoozed conversations as their time comes; `close` stops it. */
-export function startSnoozeWorker(actions: ConversationActions, everyMs: number): { close(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = actions.wakeSnoozed().catch((error) => console.error('parley: waking snoozed failed', error));
-  }, everyMs);
-  timer.unref();
-  return {
-    async close() {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}

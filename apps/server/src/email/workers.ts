@@ -1,17 +1,19 @@
 // Background work of the email channel that runs beside a relay: the built-in SMTP server, the
-// outbound transport, and the worker that sends due emails (replies, fallbacks, transcripts).
+// outbound transport, and two jobs: sending due emails (replies, fallbacks, transcripts), run
+// whenever one comes due, and picking up replies a stopped relay stored but did not schedule.
 import type { AddressInfo } from 'node:net';
 import type { Message } from '@parley/protocol';
 import { createTransport } from 'nodemailer';
 import type { Config } from '../config';
 import type { Route } from '../conversations/writer';
 import type { Services } from '../services';
+import { periodic } from '../shared/worker';
 import { inboundSmtpServer } from './inbound-smtp';
 
 export async function startEmailWorkers(
   services: Services,
   config: Config,
-): Promise<{ close(): Promise<void> }> {
+): Promise<{ stop(): Promise<void> }> {
   const { email, conversations } = services;
   const smtp =
     config.inboundSmtpPort === null
@@ -30,60 +32,42 @@ export async function startEmailWorkers(
     (config.devMailbox && email.inboundPort ? `smtp://${config.host}:${email.inboundPort}` : null);
   const transport = smtpUrl ? createTransport(smtpUrl) : null;
   if (!transport) {
-    if (smtp) await new Promise<void>((resolve) => smtp.close(() => resolve()));
-    return { close: async () => {} };
+    return {
+      stop: async () => {
+        if (smtp) await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      },
+    };
   }
   email.useSender((mail) => transport.sendMail(mail));
   email.oweReplies();
 
-  let running: Promise<void> | null = null;
-  let again = false;
-  let closed = false;
-  const dispatch = () => {
-    if (closed) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await email.dispatchDue().catch((error) => console.error('parley: email dispatch failed', error));
-      } while (again && !closed);
-      running = null;
-    })();
-  };
+  const dispatch = periodic({
+    name: 'email dispatch',
+    everyMs: config.emailTickMs,
+    pass: () => email.dispatchDue(),
+  });
+  const recovery = periodic({
+    name: 'email recovery',
+    everyMs: config.emailTickMs,
+    pass: async () => {
+      await email.recoverOwed();
+      void dispatch.tick();
+    },
+  });
   const onMessage = (message: Message, route: Route) => {
     email.onMessage(message, route).catch((error) => console.error('parley: email scheduling failed', error));
   };
+  const onDue = () => void dispatch.tick();
   conversations.events.on('message', onMessage);
-  email.due.on('due', dispatch);
-  // Each tick also picks up replies a stopped relay stored but did not schedule.
-  let recovering: Promise<void> | null = null;
-  const tick = () => {
-    if (closed || recovering) return;
-    recovering = email
-      .recoverOwed()
-      .then(
-        () => {},
-        (error) => console.error('parley: email recovery failed', error),
-      )
-      .finally(() => {
-        recovering = null;
-        dispatch();
-      });
-  };
-  const timer = setInterval(tick, config.emailTickMs);
-  tick();
+  email.due.on('due', onDue);
+  recovery.start();
 
   return {
-    async close() {
-      closed = true;
-      clearInterval(timer);
+    async stop() {
       conversations.events.off('message', onMessage);
-      email.due.off('due', dispatch);
-      await recovering;
-      await running;
+      email.due.off('due', onDue);
+      await recovery.stop();
+      await dispatch.stop();
       await email.flushSettled();
       email.useSender(null);
       transport.close();

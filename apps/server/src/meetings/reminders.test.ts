@@ -10,7 +10,7 @@ import { freePort, testDatabase } from '../testing';
 import { mailerOver } from './mailer';
 import { type MeetingActor, MeetingService } from './service';
 import { calendarPart, type Mailbox, readInvite, startMailbox, to } from './test-mailbox';
-import { MeetingWorker } from './workers';
+import { meetingWorker } from './workers';
 
 const HOUR = 3_600_000;
 const database = testDatabase();
@@ -42,13 +42,14 @@ async function boot() {
   });
   await conversations.syncIndexes();
   await meetings.syncIndexes();
-  const worker = new MeetingWorker(meetings, 3_600_000).start();
+  // Not started: the test drives every pass itself, at the moments it sets.
+  const worker = meetingWorker(meetings, 3_600_000);
   return {
     conversations,
     meetings,
     worker,
     async stop() {
-      await worker.close();
+      await worker.stop();
       await connection.close();
     },
   };

@@ -4,54 +4,23 @@
 // claimed in MongoDB before it is sent, so nodes and restarts do not send one twice.
 import type { Config } from '../config';
 import type { Services } from '../services';
+import { periodic, type Worker } from '../shared/worker';
 import type { MeetingService } from './service';
 
-export class MeetingWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-
-  constructor(
-    private readonly meetings: MeetingService,
-    private readonly intervalMs: number,
-  ) {}
-
-  /** Runs a pass now and then every `intervalMs`. */
-  start(): this {
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref();
-    void this.tick();
-    return this;
-  }
-
-  /** One pass, answering how many reminders came due; a pass already running is joined, not doubled. */
-  tick(): Promise<number> {
-    this.running ??= this.pass().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async pass(): Promise<number> {
-    try {
-      const sent = await this.meetings.sendDueReminders();
-      await this.meetings.sendDueMails();
-      await this.meetings.settleClaims();
+/** The meetings job; a pass answers how many reminders came due. */
+export function meetingWorker(meetings: MeetingService, everyMs: number): Worker<number> {
+  return periodic({
+    name: 'meetings',
+    everyMs,
+    async pass() {
+      const sent = await meetings.sendDueReminders();
+      await meetings.sendDueMails();
+      await meetings.settleClaims();
       return sent;
-    } catch (error) {
-      console.error('parley: meetings worker pass failed', error);
-      return 0;
-    }
-  }
-
-  async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
+    },
+  });
 }
 
-export async function startMeetingWorkers(
-  services: Services,
-  config: Config,
-): Promise<{ close(): Promise<void> }> {
-  return new MeetingWorker(services.meetings, config.meetingTickMs).start();
+export function startMeetingWorkers(services: Services, config: Config): Worker<number> {
+  return meetingWorker(services.meetings, config.meetingTickMs).start();
 }
