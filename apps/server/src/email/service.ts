@@ -23,6 +23,7 @@ import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config';
 import type { Actor, ConversationService } from '../conversations/service';
 import type { OwedMessage, Route } from '../conversations/writer';
+import { leaseUntil, nextAttempt } from '../shared/outbox';
 import type { SiteService } from '../sites/service';
 import type { VisitorService } from '../visitors/service';
 import { inboundAddress, maskAddress, newReplyToken, parseInboundAddress } from './addresses';
@@ -44,8 +45,6 @@ import { checkSender } from './verification';
 export const MAX_EMAIL_BYTES = 10 * 1024 * 1024;
 /** Most characters of an email's text and HTML kept, so a record stays well inside a document. */
 const MAX_STORED_TEXT = 1_000_000;
-/** How long a worker owns a claimed job before another may take it over. */
-const LEASE_MS = 60_000;
 
 type JobKind = EmailJobDoc['kind'];
 export type Sender = (mail: SendMailOptions) => Promise<unknown>;
@@ -451,7 +450,8 @@ export class EmailService {
 
   /**
    * Sends every email that is due, one job at a time; answers how many jobs ran. A job that fails
-   * is tried again later; one whose worker died is taken over when its lease runs out.
+   * is tried again or given up by the outbox policy (shared/outbox.ts); one whose worker died is
+   * taken over when its lease runs out.
    */
   async dispatchDue(): Promise<number> {
     const send = this.send;
@@ -463,7 +463,7 @@ export class EmailService {
         .findOneAndUpdate(
           // Our own operators: sanitizeFilter would otherwise treat them as values.
           { dueAt: trusted({ $lte: now }), leaseUntil: trusted({ $lte: now }) },
-          { $set: { leaseUntil: new Date(now.getTime() + LEASE_MS) }, $inc: { attempts: 1 } },
+          { $set: { leaseUntil: leaseUntil(now) }, $inc: { attempts: 1 } },
           { sort: { dueAt: 1 }, returnDocument: 'after' },
         )
         .lean<EmailJobDoc>();
@@ -473,14 +473,39 @@ export class EmailService {
         await this.runJob(job, send);
         await this.finish(job);
       } catch (error) {
-        console.error(`parley: email ${job.kind} for ${job.conversationId} failed, will retry`, error);
-        const backoff = Math.min(60 * 60_000, 5_000 * 2 ** Math.min(job.attempts, 10));
-        await this.models.jobs.updateOne(
-          { _id: job._id },
-          { $set: { leaseUntil: new Date(0), dueAt: new Date(Date.now() + backoff) } },
+        const next = nextAttempt(job.attempts, new Date());
+        console.error(
+          `parley: email ${job.kind} for ${job.conversationId} failed` +
+            (next ? ', will retry' : `; given up after ${job.attempts} attempts`),
+          error,
         );
+        if (next) {
+          await this.models.jobs.updateOne(
+            { _id: job._id },
+            { $set: { leaseUntil: new Date(0), dueAt: next } },
+          );
+        } else {
+          await this.giveUp(job);
+        }
       }
     }
+  }
+
+  /** A job the outbox policy gave up on: the agents see it on the timeline, and it is done. */
+  private async giveUp(job: EmailJobDoc): Promise<void> {
+    await this.deps.conversations.append(
+      { kind: 'system' },
+      {
+        conversationId: job.conversationId.toHexString(),
+        clientMsgId: emailClientId('email-given-up', `${job._id.toHexString()}:${job.upToSeq}`),
+        body: `Not emailed: the mail server refused it ${job.attempts} times`,
+        type: 'event',
+        visibility: 'agents',
+        channel: 'email',
+        data: { name: 'email_not_sent', upToSeq: job.upToSeq },
+      },
+    );
+    await this.finish(job);
   }
 
   /** Done with a job; entries that joined it while it was being sent get a run of their own. */

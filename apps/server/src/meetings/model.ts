@@ -109,7 +109,7 @@ const mailSchema = new Schema(
     minutesBefore: { type: Number },
     /** The SEQUENCE it announces: an invite or update that a later change overtook is not sent. */
     sequence: { type: Number, required: true },
-    /** pending → sending (claimed, with a lease) → sent; superseded when overtaken; failed after MAX_MAIL_ATTEMPTS. */
+    /** pending → sending (claimed, with a lease) → sent; superseded when overtaken; failed when the outbox policy gives it up. */
     state: { type: String, enum: ['pending', 'sending', 'sent', 'superseded', 'failed'], required: true },
     attempts: { type: Number, default: 0 },
     /** When it is next tried: now when written, later after each failed attempt. */

@@ -25,6 +25,7 @@ import type { Connection } from 'mongoose';
 import { type Agent, canSeeSite } from '../agents/service';
 import { agentActor } from '../conversations/actions';
 import type { Actor, ConversationService } from '../conversations/service';
+import { nextAttempt, OUTBOX_POLICY } from '../shared/outbox';
 import { type AgendaDraft, draftAgenda } from './agenda';
 import {
   cancelMail,
@@ -72,12 +73,6 @@ const owed = (
   }));
 /** A reminder claimed this long ago without being marked sent is taken to have failed mid-send. */
 const REMINDER_LEASE_MS = 5 * MINUTE;
-/** A meeting email claimed this long ago without being marked sent is taken to have failed mid-send. */
-const MAIL_LEASE_MS = 15 * MINUTE;
-/** A meeting email that failed this many times is given up on (and logged). */
-const MAX_MAIL_ATTEMPTS = 12;
-/** The wait before a failed meeting email is tried again: doubles each time, up to an hour. */
-const mailBackoffMs = (attempts: number) => Math.min(60 * MINUTE, 30_000 * 2 ** (attempts - 1));
 /** A claim on an agent's time not confirmed by its meeting within this long is checked and settled. */
 const CLAIM_SETTLE_MS = 2 * MINUTE;
 /** Busy entries are kept this long after they end, then pruned. */
@@ -717,7 +712,7 @@ export class MeetingService {
    * reminder, a mail is claimed with an atomic update before it is sent and marked sent after,
    * so two workers, or a worker after a restart, do not send it again; a claim whose worker died
    * mid-send is taken up again once its lease runs out (that one mail may then go twice). A mail
-   * that fails is tried again later, backing off, and given up after MAX_MAIL_ATTEMPTS.
+   * that fails is tried again and given up by the outbox policy (shared/outbox.ts).
    * The change a mail announces is stored with it, so a failed send never undoes the change,
    * and a crash right after the change still sends it.
    */
@@ -725,7 +720,12 @@ export class MeetingService {
     const now = this.clock();
     let sent = 0;
     for (;;) {
-      const claimed = await this.claimDue('mails', meetingId ? { _id: meetingId } : {}, now, MAIL_LEASE_MS);
+      const claimed = await this.claimDue(
+        'mails',
+        meetingId ? { _id: meetingId } : {},
+        now,
+        OUTBOX_POLICY.leaseMs,
+      );
       if (!claimed) return sent;
       const { doc, mine } = claimed;
       const entry = doc.mails!.find((m) => m.claimToken === claimed.claimToken)!;
@@ -741,7 +741,8 @@ export class MeetingService {
         sent++;
       } catch (error) {
         const attempts = entry.attempts + 1;
-        const givenUp = attempts >= MAX_MAIL_ATTEMPTS;
+        const next = nextAttempt(attempts, now);
+        const givenUp = next === null;
         console.error(
           `parley: meeting ${entry.kind} email to the ${entry.to} of ${doc._id.toHexString()} failed` +
             (givenUp ? `; given up after ${attempts} attempts` : '; it will be retried'),
@@ -751,7 +752,7 @@ export class MeetingService {
           $set: {
             'mails.$.state': givenUp ? 'failed' : 'pending',
             'mails.$.attempts': attempts,
-            'mails.$.dueAt': new Date(now.getTime() + mailBackoffMs(attempts)),
+            'mails.$.dueAt': next ?? now,
             'mails.$.claimToken': null,
           },
         });
