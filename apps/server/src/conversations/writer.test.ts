@@ -195,7 +195,9 @@ describe.each([
     // An agent's reply in the very next batch ends the wait the visitor's message started.
     const fresh = await newConversation();
     const first = w.write(fromVisitor(fresh));
-    await new Promise((resolve) => setImmediate(resolve));
+    // Past the 1 ms batch window, so the first batch has been taken (setImmediate runs before
+    // that timer, and would put both writes in one batch).
+    await new Promise((resolve) => setTimeout(resolve, 10));
     const reply = w.write(fromAgent(fresh));
     await Promise.all([first, reply]);
     expect((await read(fresh.id))?.waitingSince).toBeNull();
