@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `pnpm start`: the whole product on a fresh clone. Builds the browser apps, starts the embedded
 // database (unless MONGODB_URI is set), the relay (which serves the console and the widget) and
-// the demo shop, then prints where everything is. Ctrl-C stops it all.
+// the demo shop, then prints where everything is. Ctrl-C, or SIGTERM/SIGINT sent to this process
+// alone, stops it all: each child runs in a process group of its own, and the whole group is
+// signalled, so nothing is left holding a port.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,11 +41,33 @@ const mailEnv = process.env.SMTP_URL
 function stop(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children.reverse()) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
+  const running = children.reverse().filter((child) => child.exitCode === null && child.signalCode === null);
+  const signal = (child, name) => {
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  for (const child of running) signal(child, 'SIGTERM');
+  // A child that does not stop within 5 s is killed, so the ports are free when this exits.
+  const force = setTimeout(() => {
+    for (const child of running) signal(child, 'SIGKILL');
+  }, 5_000);
+  Promise.all(
+    running.map((child) =>
+      child.exitCode === null && child.signalCode === null
+        ? new Promise((resolve) => child.once('exit', resolve))
+        : null,
+    ),
+  ).then(() => {
+    clearTimeout(force);
+    process.exit(code);
+  });
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+process.on('SIGHUP', () => stop(0));
 
 /** Starts a process, echoes its output with a prefix, and resolves with the first match of `ready`. */
 function run(name, command, args, env, ready) {
@@ -51,6 +75,8 @@ function run(name, command, args, env, ready) {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stop() reaches whatever it starts in turn.
+    detached: true,
   });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -76,8 +102,10 @@ function run(name, command, args, env, ready) {
   });
 }
 
-const tsx = ['--import', 'tsx'];
-const build = spawnSync(pnpm, ['-r', '--if-present', 'build'], { cwd: root, stdio: 'inherit' });
+// `--no-build` starts what an earlier build left (the start test uses it beside running e2e tests).
+const build = process.argv.includes('--no-build')
+  ? { status: 0 }
+  : spawnSync(pnpm, ['-r', '--if-present', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
   console.error(`parley: the build failed${build.error ? `: ${build.error.message}` : '; see above'}.`);
   process.exit(1);
@@ -90,7 +118,7 @@ try {
     mongodbUri = await run(
       'db',
       process.execPath,
-      [...tsx, 'apps/server/src/db/embedded-main.ts'],
+      ['apps/server/dist/embedded-main.js'],
       {
         PARLEY_DB_DIR: dataDir,
         PARLEY_DB_PORT: process.env.PARLEY_DB_PORT ?? '27117',
@@ -101,7 +129,7 @@ try {
   await run(
     'relay',
     process.execPath,
-    [...tsx, 'apps/server/src/main.ts'],
+    ['--enable-source-maps', 'apps/server/dist/main.js'],
     {
       MONGODB_URI: mongodbUri,
       PORT: relayPort,
@@ -112,12 +140,15 @@ try {
     },
     /PARLEY_RELAY_READY (\S+)/,
   );
-  const shop = JSON.parse(readFileSync(join(root, 'apps/demo-shop/package.json'), 'utf8'));
-  if (shop.scripts?.start && existsSync(join(root, 'apps/demo-shop'))) {
-    await run('shop', pnpm, ['--filter', '@parley/demo-shop', 'start'], {
-      DEMO_SHOP_PORT: shopPort,
-      PARLEY_URL: publicUrl,
-    });
+  // Node itself, not `pnpm start`: pnpm does not pass signals on to the process it runs.
+  if (existsSync(join(root, 'apps/demo-shop/src/main.ts'))) {
+    await run(
+      'shop',
+      process.execPath,
+      ['--import', 'tsx', 'apps/demo-shop/src/main.ts'],
+      { DEMO_SHOP_PORT: shopPort, PARLEY_URL: publicUrl },
+      /DEMO_SHOP_READY (\S+)/,
+    );
   }
   console.log(
     [

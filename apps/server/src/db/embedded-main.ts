@@ -1,5 +1,6 @@
-// The embedded engine as its own process: `pnpm start` and the test setup run this when no
-// MONGODB_URI is set. It prints one line `PARLEY_DB_READY <uri>` once it accepts connections.
+// The embedded engine as its own process: `pnpm start` (compiled to dist/embedded-main.js) and
+// the test setup run this when no MONGODB_URI is set. It prints one line `PARLEY_DB_READY <uri>`
+// once it accepts connections.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startEmbeddedMongo } from './embedded';
