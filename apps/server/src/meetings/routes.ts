@@ -271,13 +271,15 @@ function formError(error: z.ZodError | undefined): Failure {
   return error ? failure('bad_request', describeIssues(error)) : failure('not_found', 'no such meeting');
 }
 
+/** A link page: its own scripts and styles only, and never inside another site's frame (clickjacking). */
 function page(res: Response, html: { status: number; html: string }): void {
   res
     .status(html.status)
-    .set(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self'",
-    )
+    .set({
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+    })
     .type('html')
     .send(html.html);
 }
