@@ -22,7 +22,7 @@ import { failure } from '@parley/protocol';
 import { addDays } from 'date-fns';
 import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { type Agent, canSeeSite } from '../agents/service';
+import { type Agent, type AgentService, canSeeSite } from '../agents/service';
 import { agentActor } from '../conversations/actions';
 import type { Actor, ConversationService } from '../conversations/service';
 import { type AgendaDraft, draftAgenda } from './agenda';
@@ -91,6 +91,8 @@ export interface MeetingServiceOptions {
   reminderMinutes: number[];
   /** Video room URL pattern of sites that have not set a link; `{room}` becomes a random room name. */
   roomPattern: string;
+  /** Who may host a site's meetings. */
+  agents: Pick<AgentService, 'answering'>;
   /** The time, injectable for tests. */
   clock?: () => Date;
 }
@@ -255,6 +257,17 @@ export class MeetingService {
     const conversation = await this.conversations.get(agentActor(agent), input.conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
     const agentIds = [...new Set(input.agentIds ?? [agent.id])];
+    // The offering agent reaches the conversation, so answers its site; every other host must too.
+    const others = agentIds.filter((id) => id !== agent.id);
+    if (others.length > 0) {
+      const answering = await this.options.agents.answering(conversation.siteId, others);
+      const strangers = others.filter((id) => !answering.has(id));
+      if (strangers.length > 0)
+        return failure(
+          'bad_request',
+          `only agents of this site can host its meetings: ${strangers.join(', ')}`,
+        );
+    }
     const schedules = await this.schedules
       .find({ agentId: { $in: agentIds.map((id) => new ObjectId(id)) } })
       .toArray();

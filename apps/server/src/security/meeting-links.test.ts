@@ -4,6 +4,7 @@
 import type { ChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
 import type { Meeting, MeetingLinks, ScheduleInput } from '@parley/protocol';
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mailbox, startMailbox } from '../meetings/test-mailbox';
 import { startTestRelay } from '../testing';
@@ -67,11 +68,30 @@ beforeAll(async () => {
   mailbox = await startMailbox();
   env = await startTestRelay({ smtpUrl: mailbox.url });
   await env.relay.services.meetings.saveSchedule(env.agent.agent, everyDay);
+  // The outsider (an agent of the other site) keeps hours too, so only the site rule can refuse them.
+  await env.relay.services.meetings.saveSchedule(env.outsider.agent, everyDay);
 });
 afterAll(async () => {
   for (const client of clients) client.close();
   await env.relay.close();
   await mailbox.close();
+});
+
+describe('meeting hosts', () => {
+  it("refuses a host who does not answer the conversation's site, whether or not they exist", async () => {
+    const { conversationId } = await chattingVisitor();
+    const foreign = await offer(conversationId, { agentIds: [env.agent.agent.id, env.outsider.agent.id] });
+    expect(foreign).toMatchObject({ status: 400, body: { ok: false, code: 'bad_request' } });
+    expect(foreign.body.message).toContain(env.outsider.agent.id);
+    const ghost = new ObjectId().toHexString();
+    const unknown = await offer(conversationId, { agentIds: [ghost] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toBe(foreign.body.message!.replace(env.outsider.agent.id, ghost));
+    expect(await env.relay.services.conversations.timeline(conversationId)).toEqual([]);
+    // An admin answers every site; the agent itself hosts without naming anyone.
+    await env.relay.services.meetings.saveSchedule(env.admin.agent, everyDay);
+    expect((await offer(conversationId, { agentIds: [env.admin.agent.id] })).status).toBe(201);
+  });
 });
 
 describe('meeting link pages', () => {
