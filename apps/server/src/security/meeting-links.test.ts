@@ -3,12 +3,12 @@
 // conversation's site, links that die when the meeting changes, link pages that cannot be framed.
 import type { ChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
-import type { Meeting, MeetingLinks, ScheduleInput } from '@parley/protocol';
+import type { Meeting, MeetingLinks, Message, ScheduleInput, Slot, SyncResult } from '@parley/protocol';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mailbox, startMailbox } from '../meetings/test-mailbox';
+import { type Mailbox, startMailbox, to } from '../meetings/test-mailbox';
 import { startTestRelay } from '../testing';
-import { ready, visitorClient } from '../testing/clients';
+import { agentClient, ready, visitorClient } from '../testing/clients';
 
 let env: Awaited<ReturnType<typeof startTestRelay>>;
 let mailbox: Mailbox;
@@ -64,6 +64,15 @@ async function offer(conversationId: string, extra: Record<string, unknown> = {}
   });
 }
 
+const links = (visitor: ChatClient, meetingId: string) =>
+  visitor.request<{ links: MeetingLinks }>('meeting:links', { meetingId });
+
+async function slots(meetingId: string, token: string): Promise<Slot[]> {
+  const answer = await call<{ slots: Slot[] }>(`/meetings/${meetingId}/slots?token=${token}&timeZone=UTC`);
+  expect(answer.status).toBe(200);
+  return answer.body.slots;
+}
+
 beforeAll(async () => {
   mailbox = await startMailbox();
   env = await startTestRelay({ smtpUrl: mailbox.url });
@@ -75,6 +84,169 @@ afterAll(async () => {
   for (const client of clients) client.close();
   await env.relay.close();
   await mailbox.close();
+});
+
+describe('meeting capability tokens', () => {
+  it('never puts a token on the timeline: not in the store, a sync, the agent view, an export or a transcript', async () => {
+    const email = 'tess@example.com';
+    const { visitor, conversationId } = await chattingVisitor();
+    const offered = await offer(conversationId);
+    expect(offered.status).toBe(201);
+    const meetingId = offered.body.meeting.id;
+
+    const book = offered.body.links.book!;
+    const free = await slots(meetingId, book);
+    const booked = await call<{ links: MeetingLinks }>(`/meetings/${meetingId}/book`, {
+      body: { token: book, start: free[2]!.start, timeZone: 'UTC', attendee: { name: 'Tess', email } },
+    });
+    expect(booked.status).toBe(201);
+    const moved = await call<{ links: MeetingLinks }>(`/meetings/${meetingId}/reschedule`, {
+      body: { token: booked.body.links.reschedule, start: free[6]!.start, timeZone: 'UTC' },
+    });
+    expect(moved.status).toBe(200);
+    const tokens = [
+      book,
+      booked.body.links.reschedule!,
+      booked.body.links.cancel!,
+      moved.body.links.reschedule!,
+      moved.body.links.cancel!,
+    ];
+    const signatures = tokens.map((token) => token.split('.')[1]!);
+
+    const timeline = await env.relay.services.conversations.timeline(conversationId);
+    expect(timeline.map((m) => m.data?.name)).toEqual([
+      'meeting.offered',
+      'meeting.booked',
+      'meeting.rescheduled',
+    ]);
+    const visitorSync = await visitor.request<SyncResult>('sync', {
+      conversations: [{ conversationId, afterSeq: 0 }],
+    });
+    const desk = await ready(agentClient(env.relay.url, env.agent.token));
+    clients.push(desk);
+    const agentSync = await desk.request<SyncResult>('sync', {
+      conversations: [{ conversationId, afterSeq: 0 }],
+    });
+    const exported = await call(`/api/conversations/${conversationId}/export?format=json`, {
+      token: env.agent.token,
+    });
+    const csv = await call(`/api/conversations/${conversationId}/export?format=csv`, {
+      token: env.agent.token,
+    });
+    expect([exported.status, csv.status]).toEqual([200, 200]);
+    const transcript = await call(`/api/email/conversations/${conversationId}/transcript`, {
+      token: env.agent.token,
+      body: { address: 'transcript@example.com' },
+    });
+    expect(transcript.status).toBe(200);
+    const [mailed] = await mailbox.waitFor(1, to('transcript@example.com'));
+
+    const views: [string, string][] = [
+      ['stored timeline', JSON.stringify(timeline)],
+      ['visitor sync', JSON.stringify(visitorSync)],
+      ['agent sync', JSON.stringify(agentSync)],
+      ['JSON export', exported.text],
+      ['CSV export', csv.text],
+      ['email transcript', `${mailed!.text}${mailed!.html || ''}`],
+    ];
+    for (const [view, text] of views) {
+      for (const signature of signatures) expect(text, view).not.toContain(signature);
+      expect(text, view).not.toMatch(/[?&]t=|Token"/);
+    }
+    // The emails still carry the links their reader acts through: the update has the new ones.
+    const [update] = await mailbox.waitFor(
+      1,
+      (m) => to(email)(m) && /^Updated invitation/.test(m.subject ?? ''),
+    );
+    expect(update!.text).toContain(moved.body.links.reschedule!);
+    expect(update!.text).toContain(moved.body.links.cancel!);
+    // The widget gets them over the visitor's own socket.
+    expect(await links(visitor, meetingId)).toEqual({ ok: true, links: moved.body.links });
+  });
+
+  it("gives a meeting's links only to its own visitor", async () => {
+    const { conversationId } = await chattingVisitor();
+    const offered = await offer(conversationId);
+    const meetingId = offered.body.meeting.id;
+    const { visitor: neighbour } = await chattingVisitor();
+    const { visitor: stranger } = await chattingVisitor(env.otherSite.publicKey, 'http://other.test');
+    const missing = await links(stranger, new ObjectId().toHexString());
+    expect(missing).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await links(neighbour, meetingId)).toEqual(missing);
+    expect(await links(stranger, meetingId)).toEqual(missing);
+    expect(await links(stranger, { $ne: null } as unknown as string)).toMatchObject({
+      ok: false,
+      code: 'bad_request',
+    });
+  });
+
+  it('files timeline events under client ids nobody can derive from the meeting id', async () => {
+    const { conversationId } = await chattingVisitor();
+    const offered = await offer(conversationId);
+    const meetingId = offered.body.meeting.id;
+    const [event] = (await env.relay.services.conversations.timeline(conversationId)) as Message[];
+    expect(event!.data?.name).toBe('meeting.offered');
+    expect(event!.clientMsgId).not.toBe(`mtg-${meetingId}-offered`);
+    expect(event!.clientMsgId).toMatch(new RegExp(`^mtg-${meetingId}-offered-[A-Za-z0-9_-]{16}$`));
+    // Chosen with the change and kept, so the server's own retry files it under the same id.
+    const stored = await env.relay.connection
+      .collection('meetings')
+      .findOne({ _id: new ObjectId(meetingId) });
+    expect(stored!.timelineIds).toEqual({ offered: event!.clientMsgId });
+    // A visitor of another site retrying with the id the old scheme would have used finds nothing.
+    const { visitor: stranger } = await chattingVisitor(env.otherSite.publicKey, 'http://other.test');
+    const probe = await stranger.request<{ message: Message }>('message:send', {
+      conversationId,
+      clientMsgId: `mtg-${meetingId}-offered`,
+      body: 'x',
+      retry: true,
+    });
+    expect(probe.ok).toBe(false);
+  });
+
+  it('answers a missing meeting exactly as a wrong token, on every visitor route', async () => {
+    const { conversationId } = await chattingVisitor();
+    const offered = await offer(conversationId);
+    const real = offered.body.meeting.id;
+    const missing = new ObjectId().toHexString();
+    const wrong = `${offered.body.links.book!.split('.')[0]}.${'A'.repeat(43)}`;
+    const start = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const probes: [string, (id: string) => Promise<Answer<unknown>>][] = [
+      ['slots', (id) => call(`/meetings/${id}/slots?token=${wrong}&timeZone=UTC`)],
+      [
+        'book',
+        (id) =>
+          call(`/meetings/${id}/book`, {
+            body: { token: wrong, start, timeZone: 'UTC', attendee: { name: 'M', email: 'm@example.com' } },
+          }),
+      ],
+      [
+        'reschedule',
+        (id) => call(`/meetings/${id}/reschedule`, { body: { token: wrong, start, timeZone: 'UTC' } }),
+      ],
+      ['cancel', (id) => call(`/meetings/${id}/cancel`, { body: { token: wrong } })],
+      ['book page', (id) => call(`/meetings/${id}/book?t=${wrong}&tz=UTC`)],
+      ['reschedule page', (id) => call(`/meetings/${id}/reschedule?t=${wrong}&tz=UTC`)],
+      ['cancel page', (id) => call(`/meetings/${id}/cancel?t=${wrong}`)],
+      [
+        'book form',
+        (id) =>
+          call(`/meetings/${id}/book/form`, {
+            form: { t: wrong, tz: 'UTC', start, name: 'M', email: 'm@example.com' },
+          }),
+      ],
+      [
+        'reschedule form',
+        (id) => call(`/meetings/${id}/reschedule/form`, { form: { t: wrong, tz: 'UTC', start } }),
+      ],
+      ['cancel form', (id) => call(`/meetings/${id}/cancel/form`, { form: { t: wrong } })],
+    ];
+    for (const [name, probe] of probes) {
+      const [forMissing, forWrongToken] = [await probe(missing), await probe(real)];
+      expect(forWrongToken.status, name).toBeGreaterThanOrEqual(400);
+      expect([forMissing.status, forMissing.text], name).toEqual([forWrongToken.status, forWrongToken.text]);
+    }
+  });
 });
 
 describe('meeting hosts', () => {
