@@ -143,7 +143,10 @@ const meetingSchema = new Schema(
     },
     /** Unguessable part of the video room URL. */
     room: { type: String, required: true },
-    /** The key this meeting's links are signed with; never leaves the server. */
+    /**
+     * The key this meeting's links are signed with; never leaves the server. Replaced on every
+     * booking, reschedule and cancellation, so the links sent before stop working.
+     */
     linkKey: { type: String, required: true },
     /** The client id of each of its timeline events, by step ("offered", "moved-2"…), chosen with the change. */
     timelineIds: { type: Schema.Types.Mixed, default: {} },

@@ -103,8 +103,8 @@ export type MeetingActor = { kind: 'agent'; agent: Agent } | { kind: 'link'; tok
 type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
 
 /**
- * The one answer to a link that does not hold, whether the meeting is missing or the token
- * forged: no id can be probed for existence through different answers.
+ * The one answer to a link that does not hold, whether the meeting is missing, the token forged
+ * or replaced by a later change: no id can be probed for existence through different answers.
  */
 export const invalidLink = (): Failure =>
   failure('forbidden', 'this link is not valid; the latest email about this meeting has the current one');
@@ -457,10 +457,12 @@ export class MeetingService {
 
     const end = new Date(start.getTime() + doc.lengthMinutes * MINUTE);
     const booked = await this.meetings.findOneAndUpdate(
-      { _id: doc._id, status: 'offered' },
+      { _id: doc._id, status: 'offered', linkKey: doc.linkKey },
       {
         $set: {
           status: 'booked',
+          // A new key: the booking link is spent, and the links to come are the invite's.
+          linkKey: newLinkKey(),
           'timelineIds.booked': timelineId(doc._id, 'booked'),
           agentId: claim.agentId,
           start,
@@ -514,9 +516,11 @@ export class MeetingService {
     const previousStart = doc.start;
     const key = `moved-${doc.sequence + 1}`;
     const moved = await this.meetings.findOneAndUpdate(
-      { _id: doc._id, status: 'booked', sequence: doc.sequence },
+      { _id: doc._id, status: 'booked', sequence: doc.sequence, linkKey: doc.linkKey },
       {
         $set: {
+          // A new key: the links of earlier emails stop working; the update email has the new ones.
+          linkKey: newLinkKey(),
           [`timelineIds.${key}`]: timelineId(doc._id, key),
           start,
           end: new Date(start.getTime() + doc.lengthMinutes * MINUTE),
@@ -564,11 +568,13 @@ export class MeetingService {
     if (doc.status !== 'offered' && doc.status !== 'booked')
       return failure('conflict', `this meeting is already ${doc.status}`);
     const cancelled = await this.meetings.findOneAndUpdate(
-      { _id: doc._id, status: doc.status },
+      { _id: doc._id, status: doc.status, linkKey: doc.linkKey },
       {
         $set: {
           status: 'cancelled',
           cancelReason: reason || null,
+          // A new key: no earlier link does anything to a cancelled meeting.
+          linkKey: newLinkKey(),
           'timelineIds.cancelled': timelineId(doc._id, 'cancelled'),
           updatedAt: now,
         },
@@ -890,7 +896,7 @@ export class MeetingService {
 
   /**
    * The meeting a link names, if the link holds for the action it allows on the meeting as it is.
-   * Only a token signed with the meeting's key is told that it expired.
+   * Only a token signed with the meeting's current key is told that it expired.
    */
   private async linked(
     meetingId: string,

@@ -47,6 +47,8 @@ async function call<T = Record<string, unknown>>(
   return { status: response.status, body: json, text, headers: response.headers };
 }
 
+const local = (url: string) => url.replace('http://relay.test', '');
+
 async function chattingVisitor(siteKey = env.site.publicKey, origin?: string) {
   const visitor = await ready(
     visitorClient(env.relay.url, siteKey, origin ? { extraHeaders: { origin } } : {}),
@@ -263,6 +265,70 @@ describe('meeting hosts', () => {
     // An admin answers every site; the agent itself hosts without naming anyone.
     await env.relay.services.meetings.saveSchedule(env.admin.agent, everyDay);
     expect((await offer(conversationId, { agentIds: [env.admin.agent.id] })).status).toBe(201);
+  });
+});
+
+describe('links after a change', () => {
+  it('retires the reschedule and cancel links of a meeting that moved; the new ones work', async () => {
+    const email = 'rosa@example.com';
+    const { conversationId } = await chattingVisitor();
+    const offered = await offer(conversationId);
+    const meetingId = offered.body.meeting.id;
+    const free = await slots(meetingId, offered.body.links.book!);
+    const booked = await call<{ links: MeetingLinks }>(`/meetings/${meetingId}/book`, {
+      body: {
+        token: offered.body.links.book,
+        start: free[1]!.start,
+        timeZone: 'UTC',
+        attendee: { name: 'Rosa', email },
+      },
+    });
+    expect(booked.status).toBe(201);
+    const old = booked.body.links;
+    const moved = await call<{ links: MeetingLinks }>(`/meetings/${meetingId}/reschedule`, {
+      body: { token: old.reschedule, start: free[5]!.start, timeZone: 'UTC' },
+    });
+    expect(moved.status).toBe(200);
+
+    const forged = `${old.cancel!.split('.')[0]}.${'A'.repeat(43)}`;
+    const invalid = await call(`/meetings/${meetingId}/cancel`, { body: { token: forged } });
+    expect(invalid.status).toBe(403);
+    expect(await call(`/meetings/${meetingId}/cancel`, { body: { token: old.cancel } })).toMatchObject({
+      status: invalid.status,
+      body: invalid.body,
+    });
+    expect(
+      await call(`/meetings/${meetingId}/reschedule`, {
+        body: { token: old.reschedule, start: free[8]!.start, timeZone: 'UTC' },
+      }),
+    ).toMatchObject({ status: invalid.status, body: invalid.body });
+    expect((await call(`/meetings/${meetingId}/slots?token=${old.reschedule}&timeZone=UTC`)).body).toEqual(
+      invalid.body,
+    );
+    const oldPage = await call(`/meetings/${meetingId}/cancel?t=${old.cancel}`);
+    expect(oldPage.status).toBe(403);
+
+    // The update email carries the links that work now.
+    const [update] = await mailbox.waitFor(
+      1,
+      (m) => to(email)(m) && /^Updated invitation/.test(m.subject ?? ''),
+    );
+    const rescheduleUrl = /Need another time\? (\S+)/.exec(update!.text ?? '')![1]!;
+    expect(rescheduleUrl).toContain(moved.body.links.reschedule!);
+    const page = await call(`${local(rescheduleUrl)}&tz=UTC`);
+    expect(page.status).toBe(200);
+    const stored = await env.relay.connection
+      .collection('meetings')
+      .findOne({ _id: new ObjectId(meetingId) });
+    expect(stored).toMatchObject({ status: 'booked', sequence: 1, start: new Date(free[5]!.start) });
+    const cancelled = await call(`/meetings/${meetingId}/cancel`, {
+      body: { token: moved.body.links.cancel },
+    });
+    expect(cancelled.status).toBe(200);
+    // Cancelling retires the links too.
+    expect(
+      await call(`/meetings/${meetingId}/cancel`, { body: { token: moved.body.links.cancel } }),
+    ).toMatchObject({ status: invalid.status, body: invalid.body });
   });
 });
 
