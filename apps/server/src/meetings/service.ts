@@ -880,6 +880,27 @@ export class MeetingService {
     );
   }
 
+  /**
+   * Meetings made before links were kept off the timeline have their tokens on it, where agents,
+   * exports and transcripts read them: a new key makes those tokens (and their emails' links)
+   * dead; the widget asks for fresh ones. Once per meeting: it gets the timeline ids every newer
+   * meeting has. Answers how many it retired.
+   */
+  async retireTimelineTokens(): Promise<number> {
+    const early = await this.meetings
+      .find({ timelineIds: { $exists: false } }, { projection: { _id: 1 } })
+      .toArray();
+    let retired = 0;
+    for (const { _id } of early) {
+      const result = await this.meetings.updateOne(
+        { _id, timelineIds: { $exists: false } },
+        { $set: { linkKey: newLinkKey(), timelineIds: {}, updatedAt: this.clock() } },
+      );
+      retired += result.modifiedCount;
+    }
+    return retired;
+  }
+
   async syncIndexes(): Promise<void> {
     await Promise.all([
       scheduleModel(this.connection).syncIndexes(),

@@ -332,6 +332,25 @@ describe('links after a change', () => {
   });
 });
 
+describe('meetings from before tokens left the timeline', () => {
+  it('get a new link key once, so the tokens their timeline entries carry are dead', async () => {
+    const { visitor, conversationId } = await chattingVisitor();
+    const offered = await offer(conversationId);
+    const meetingId = offered.body.meeting.id;
+    // As such a meeting was stored: no timeline ids, and its book token readable on the timeline.
+    const meetings = env.relay.connection.collection('meetings');
+    await meetings.updateOne({ _id: new ObjectId(meetingId) }, { $unset: { timelineIds: '' } });
+    const leaked = offered.body.links.book!;
+    expect(await env.relay.services.meetings.retireTimelineTokens()).toBe(1);
+    expect(await env.relay.services.meetings.retireTimelineTokens()).toBe(0);
+    const refused = await call(`/meetings/${meetingId}/slots?token=${leaked}&timeZone=UTC`);
+    expect(refused.status).toBe(403);
+    const fresh = await links(visitor, meetingId);
+    expect(fresh.ok && fresh.links.book).not.toBe(leaked);
+    expect(await slots(meetingId, fresh.ok ? fresh.links.book! : '')).not.toHaveLength(0);
+  });
+});
+
 describe('meeting link pages', () => {
   it('cannot be framed by another site', async () => {
     const { conversationId } = await chattingVisitor();
