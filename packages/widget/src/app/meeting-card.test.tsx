@@ -89,6 +89,22 @@ describe('meeting cards', () => {
     expect(screen.queryByRole('link', { name: 'Reschedule' })).toBeNull();
   });
 
+  it('says the times could not be loaded when the relay gives no links', async () => {
+    const ask = vi.fn(
+      async (): Promise<Result<object>> => ({ ok: false, code: 'unavailable', message: 'no answer' }),
+    );
+    render(
+      <MeetingCard
+        data={{ name: 'meeting.offered', meetingId: 'abc123', title: 'Import limits', lengthMinutes: 30 }}
+        superseded={false}
+        ask={ask}
+      />,
+    );
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The times could not be loaded. Check your connection.',
+    );
+  });
+
   it('lists the free times with the booking link the socket gave, and books with it', async () => {
     const requests: { url: string; body?: string }[] = [];
     vi.stubGlobal(

@@ -19,10 +19,10 @@ export interface MeetingCardProps {
   ask(event: string, payload: unknown): Promise<Result<object>>;
 }
 
-/** The links the meeting allows now; none when the relay says no or cannot be reached. */
-const linksOf = (ask: MeetingCardProps['ask'], meetingId: string): Promise<MeetingLinks> =>
+/** The links the meeting allows now; null when the relay refused or could not be reached. */
+const linksOf = (ask: MeetingCardProps['ask'], meetingId: string): Promise<MeetingLinks | null> =>
   (ask('meeting:links', { meetingId }) as Promise<Result<{ links: MeetingLinks }>>).then((result) =>
-    result.ok ? result.links : {},
+    result.ok ? result.links : null,
   );
 
 // The cards' words live here, not in the first open's locales: only a chat with a meeting needs them.
@@ -256,7 +256,7 @@ function Manage({
   words: Words;
   ask: MeetingCardProps['ask'];
 }): JSX.Element | null {
-  const [links, setLinks] = useState<MeetingLinks>({});
+  const [links, setLinks] = useState<MeetingLinks | null>(null);
   useEffect(() => {
     let live = true;
     linksOf(ask, meetingId).then((got) => live && setLinks(got));
@@ -264,7 +264,7 @@ function Manage({
       live = false;
     };
   }, [ask, meetingId]);
-  if (!links.reschedule || !links.cancel) return null;
+  if (!links?.reschedule || !links.cancel) return null;
   const page = (action: string, token: string) =>
     `/meetings/${encodeURIComponent(meetingId)}/${action}?${new URLSearchParams({ t: token, tz: zone })}`;
   return (
@@ -312,7 +312,9 @@ function SlotPicker({
     let live = true;
     const show = (picked: Picked) => live && setState(picked);
     linksOf(ask, meetingId)
-      .then(async ({ book }) => {
+      .then(async (links) => {
+        if (!links) return show({ slots: [], error: w.loadFailed, taken: false });
+        const { book } = links;
         // No booking link: the offer is no longer open to book.
         if (!book) return show({ slots: [], error: null, taken: false });
         setToken(book);
