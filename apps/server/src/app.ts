@@ -65,7 +65,7 @@ export async function startRelay(config: Config): Promise<Relay> {
   const port = (http.address() as AddressInfo).port;
   const workers = [
     await startEmailWorkers(services, config),
-    startMeetingWorkers(services, config),
+    await startMeetingWorkers(services, config),
     periodic({
       name: 'snoozes',
       everyMs: config.snoozeTickMs,

@@ -54,6 +54,7 @@ export function createServices(connection: Connection, config: Config): Services
     publicUrl: config.publicUrl,
     reminderMinutes: config.meetingReminderMinutes,
     roomPattern: config.meetingRoomPattern,
+    agents,
   });
   return {
     sites,

@@ -4,6 +4,7 @@ import type { ConsoleClientToServerEvents } from './console';
 import type { Conversation, Message, SeenEvent, TypingEvent, VisitorSession } from './domain';
 import type { EmailWidgetClientToServerEvents } from './email-widget';
 import type { Result } from './errors';
+import type { MeetingWidgetClientToServerEvents } from './meetings';
 import type { Availability, WidgetClientToServerEvents } from './widget';
 
 export const VISITOR_NAMESPACE = '/visitor';
@@ -58,7 +59,8 @@ export interface ClientToServerEvents {
 export interface VisitorClientToServerEvents
   extends ClientToServerEvents,
     WidgetClientToServerEvents,
-    EmailWidgetClientToServerEvents {
+    EmailWidgetClientToServerEvents,
+    MeetingWidgetClientToServerEvents {
   'conversation:start': (payload: StartConversationPayload, ack: Ack<{ conversation: Conversation }>) => void;
 }
 

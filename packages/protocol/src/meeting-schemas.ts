@@ -6,6 +6,7 @@ import type {
   CancelMeetingPayload,
   LinkCancelMeetingPayload,
   LinkRescheduleMeetingPayload,
+  MeetingLinksPayload,
   OfferMeetingPayload,
   RecordOutcomePayload,
   RescheduleMeetingPayload,
@@ -156,6 +157,11 @@ export const recordOutcomeSchema = z.strictObject({
     )
     .max(50),
 }) satisfies z.ZodType<RecordOutcomePayload, unknown>;
+
+export const meetingLinksSchema = z.strictObject({ meetingId: idSchema }) satisfies z.ZodType<
+  MeetingLinksPayload,
+  unknown
+>;
 
 /** Query of the slot routes: the zone to present slots in. */
 export const slotQuerySchema = z.strictObject({

@@ -1,5 +1,6 @@
 // Meetings on the wire: availability, offers, bookings and outcomes. Times cross the wire as ISO
 // 8601 instants in UTC; wall-clock times ("09:00") only ever appear with the zone they belong to.
+import type { Ack } from './events';
 
 /** A wall-clock range on one day, "HH:mm" to "HH:mm", in the schedule's time zone. */
 export interface HoursRange {
@@ -103,12 +104,26 @@ export interface Meeting {
   createdAt: string;
 }
 
-/** Signed links a visitor acts through: in the widget card, the offer email and the invite. */
+/**
+ * Signed links a visitor acts through. Never on the timeline (agents, exports and transcripts
+ * read it): the widget asks for them with `meeting:links`, emails carry their own.
+ */
 export interface MeetingLinks {
   book?: string;
   reschedule?: string;
   cancel?: string;
 }
+
+/** `meeting:links`: the links of a meeting of one of the visitor's own conversations. */
+export interface MeetingLinksPayload {
+  meetingId: string;
+}
+
+/** Visitor → relay meeting events. Merged into VisitorClientToServerEvents. */
+export type MeetingWidgetClientToServerEvents = {
+  /** What the meeting allows now: `book` while offered, `reschedule` and `cancel` once booked. */
+  'meeting:links': (payload: MeetingLinksPayload, ack: Ack<{ links: MeetingLinks }>) => void;
+};
 
 /** `data.name` of the meeting events on a conversation's timeline. */
 export type MeetingEventName =

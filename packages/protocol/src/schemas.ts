@@ -79,6 +79,7 @@ export {
   instantSchema,
   linkCancelMeetingSchema,
   linkRescheduleMeetingSchema,
+  meetingLinksSchema,
   offerMeetingSchema,
   recordOutcomeSchema,
   rescheduleMeetingSchema,

@@ -250,6 +250,21 @@ export class AgentService {
     }));
   }
 
+  /** Which of these agents answer the site: active, and an admin or one of its agents. */
+  async answering(siteId: string, agentIds: string[]): Promise<Set<string>> {
+    const docs = await this.model
+      .find(
+        {
+          _id: trusted({ $in: agentIds.map((id) => new ObjectId(id)) }),
+          active: true,
+          $or: [{ role: 'admin' }, { siteIds: new ObjectId(siteId) }],
+        },
+        { _id: 1 },
+      )
+      .lean<{ _id: ObjectId }[]>();
+    return new Set(docs.map((doc) => doc._id.toHexString()));
+  }
+
   /** Which of these agents have set themselves away. */
   async awayAmong(agentIds: string[]): Promise<Set<string>> {
     const docs = await this.model

@@ -137,7 +137,12 @@ describe('booking', () => {
     const wanted = (await slots(offered))[5]!.start;
     const results = await Promise.all(Array.from({ length: 50 }, () => book(offered, wanted)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409 && r.body.code === 'conflict')).toHaveLength(49);
+    // Tabs that raced the booking hear of the conflict; any that came after, of a spent link.
+    const refused = results.filter(
+      (r) =>
+        (r.status === 409 && r.body.code === 'conflict') || (r.status === 403 && r.body.code === 'forbidden'),
+    );
+    expect(refused).toHaveLength(49);
     const entries = (await busyOf(env.agent.agent.id)).filter((b) => b.start.toISOString() === wanted);
     expect(entries).toHaveLength(1);
   });
@@ -179,10 +184,11 @@ describe('booking', () => {
     const other = await offer();
     const crossed = await book(offered, free[0]!.start, { token: other.links.book });
     expect(crossed).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    // A meeting that does not exist answers as a wrong token does.
     const unknown = await call(
       `/meetings/65f1c0ffee0000000000abcd/slots?token=1.${'A'.repeat(43)}&timeZone=UTC`,
     );
-    expect(unknown).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    expect(unknown).toEqual(crossed);
     const malformed = await call(`/meetings/${offered.meeting.id}/slots?token=1.x&timeZone=UTC`);
     expect(malformed).toMatchObject({ status: 400, body: { message: 'token: malformed link token' } });
 

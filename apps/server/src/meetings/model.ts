@@ -143,8 +143,13 @@ const meetingSchema = new Schema(
     },
     /** Unguessable part of the video room URL. */
     room: { type: String, required: true },
-    /** The key this meeting's links are signed with; never leaves the server. */
+    /**
+     * The key this meeting's links are signed with; never leaves the server. Replaced on every
+     * booking, reschedule and cancellation, so the links sent before stop working.
+     */
     linkKey: { type: String, required: true },
+    /** The client id of each of its timeline events, by step ("offered", "moved-2"…), chosen with the change. */
+    timelineIds: { type: Schema.Types.Mixed, default: {} },
     /** iCalendar SEQUENCE: 0 for the first invite, +1 for every reschedule or cancellation. */
     sequence: { type: Number, default: 0 },
     reminders: { type: [reminderSchema], default: [] },
@@ -250,6 +255,8 @@ export interface MeetingDoc {
   link: { kind: MeetingLinkTemplate['kind']; url: string; label: string } | null;
   room: string;
   linkKey: string;
+  /** Absent on meetings stored before the ids were kept. */
+  timelineIds?: Record<string, string>;
   sequence: number;
   reminders: ReminderEntry[];
   /** Absent on meetings stored before mails were kept. */

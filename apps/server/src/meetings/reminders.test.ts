@@ -3,7 +3,7 @@ import { ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Agent } from '../agents/service';
+import { type Agent, AgentService } from '../agents/service';
 import { ConversationService } from '../conversations/service';
 import { connectDatabase } from '../db/connect';
 import { freePort, testDatabase } from '../testing';
@@ -38,6 +38,7 @@ async function boot() {
     publicUrl: 'http://relay.test',
     reminderMinutes: [24 * 60, 60],
     roomPattern: 'https://video.test/{room}',
+    agents: new AgentService(connection),
     clock: () => now,
   });
   await conversations.syncIndexes();

@@ -30,6 +30,7 @@ import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
 import type { Services } from '../services';
 import { linkPage, resultPage } from './page';
+import { invalidLink } from './service';
 
 /** Answers a service result: ok as 200 (or `okStatus`), a failure with its status and any extra fields. */
 function answer(res: Response, result: { ok: true } | Failure, okStatus = 200): void {
@@ -198,7 +199,7 @@ export function meetingRouter(services: Services, _config: Config): Router {
       `/meetings/:id/${action}`,
       route(async (req, res) => {
         const id = idSchema.safeParse(req.params.id);
-        if (!id.success) return page(res, resultPage(failure('not_found', 'no such meeting')));
+        if (!id.success) return page(res, resultPage(invalidLink()));
         const token = typeof req.query.t === 'string' ? req.query.t : '';
         const zone = timeZoneSchema.safeParse(req.query.tz);
         const timeZone = zone.success ? zone.data : null;
@@ -268,16 +269,18 @@ export function meetingRouter(services: Services, _config: Config): Router {
 }
 
 function formError(error: z.ZodError | undefined): Failure {
-  return error ? failure('bad_request', describeIssues(error)) : failure('not_found', 'no such meeting');
+  return error ? failure('bad_request', describeIssues(error)) : invalidLink();
 }
 
+/** A link page: its own scripts and styles only, and never inside another site's frame (clickjacking). */
 function page(res: Response, html: { status: number; html: string }): void {
   res
     .status(html.status)
-    .set(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self'",
-    )
+    .set({
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+    })
     .type('html')
     .send(html.html);
 }

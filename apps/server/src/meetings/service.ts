@@ -1,6 +1,6 @@
 // Meetings: schedules and site rules, offers made from a conversation, atomic booking, invites,
 // reschedules and cancellations (by agents or through signed links), reminders and outcomes.
-// Every step is also an event on the conversation's timeline.
+// Every step is also an event on the conversation's timeline, which never carries a link's token.
 import { randomBytes } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import type {
@@ -22,7 +22,7 @@ import { failure } from '@parley/protocol';
 import { addDays } from 'date-fns';
 import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { type Agent, canSeeSite } from '../agents/service';
+import type { Agent, AgentService } from '../agents/service';
 import { agentActor } from '../conversations/actions';
 import type { Actor, ConversationService } from '../conversations/service';
 import { nextAttempt, OUTBOX_POLICY } from '../shared/outbox';
@@ -86,12 +86,34 @@ export interface MeetingServiceOptions {
   reminderMinutes: number[];
   /** Video room URL pattern of sites that have not set a link; `{room}` becomes a random room name. */
   roomPattern: string;
+  /** Who may host a site's meetings. */
+  agents: Pick<AgentService, 'answering'>;
   /** The time, injectable for tests. */
   clock?: () => Date;
 }
 
 /** Who is acting on a meeting: an agent in the console, or whoever holds a signed link. */
 export type MeetingActor = { kind: 'agent'; agent: Agent } | { kind: 'link'; token: string };
+
+type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
+
+/**
+ * The one answer to a link that does not hold, whether the meeting is missing, the token forged
+ * or replaced by a later change: no id can be probed for existence through different answers.
+ */
+export const invalidLink = (): Failure =>
+  failure('forbidden', 'this link is not valid; the latest email about this meeting has the current one');
+
+/**
+ * A timeline entry's client id: random, so nobody can name another conversation's entry, and
+ * stored on the meeting in the same update as the change, so the server's own retry reuses it.
+ */
+const timelineId = (meetingId: ObjectId, key: string) =>
+  `mtg-${meetingId.toHexString()}-${key}-${randomBytes(12).toString('base64url')}`;
+
+/** The meetings of an agent's sites (every one for an admin), as a filter. */
+const siteGuard = (agent: Agent): Record<string, unknown> =>
+  agent.siteIds === null ? {} : { siteId: { $in: agent.siteIds.map((id) => new ObjectId(id)) } };
 
 /** A refusal that comes with the slots still free, so the visitor can pick again at once. */
 export type BookingFailure = Failure & { slots?: Slot[] };
@@ -250,6 +272,17 @@ export class MeetingService {
     const conversation = await this.conversations.get(agentActor(agent), input.conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
     const agentIds = [...new Set(input.agentIds ?? [agent.id])];
+    // The offering agent reaches the conversation, so answers its site; every other host must too.
+    const others = agentIds.filter((id) => id !== agent.id);
+    if (others.length > 0) {
+      const answering = await this.options.agents.answering(conversation.siteId, others);
+      const strangers = others.filter((id) => !answering.has(id));
+      if (strangers.length > 0)
+        return failure(
+          'bad_request',
+          `only agents of this site can host its meetings: ${strangers.join(', ')}`,
+        );
+    }
     const schedules = await this.schedules
       .find({ agentId: { $in: agentIds.map((id) => new ObjectId(id)) } })
       .toArray();
@@ -262,8 +295,9 @@ export class MeetingService {
     const settings = await this.settings(conversation.siteId);
     const now = this.clock();
     const title = input.title || `Call with ${schedules.length === 1 ? schedules[0]!.agentName : 'our team'}`;
+    const _id = new ObjectId();
     const doc: MeetingDoc = {
-      _id: new ObjectId(),
+      _id,
       siteId: new ObjectId(conversation.siteId),
       conversationId: new ObjectId(conversation.id),
       visitorId: new ObjectId(conversation.visitorId),
@@ -281,6 +315,7 @@ export class MeetingService {
       link: null,
       room: randomBytes(9).toString('base64url'),
       linkKey: newLinkKey(),
+      timelineIds: { offered: timelineId(_id, 'offered') },
       sequence: 0,
       reminders: [],
       mails: [],
@@ -292,21 +327,17 @@ export class MeetingService {
       updatedAt: now,
     };
     await this.meetings.insertOne(doc);
-    const bookToken = signLink(doc.linkKey, doc._id.toHexString(), 'book', doc.offerExpiresAt);
-    const bookUrl = this.linkUrl(doc, 'book', bookToken);
     await this.record(doc, agentActor(agent), 'meeting.offered', 'offered', {
-      body: `${agent.name} offered a ${doc.lengthMinutes}-minute meeting: ${title}. Pick a time: ${bookUrl}`,
+      body: `${agent.name} offered a ${doc.lengthMinutes}-minute meeting: ${title}`,
       data: {
         title,
         agenda: doc.agenda,
         lengthMinutes: doc.lengthMinutes,
         agentIds,
         expiresAt: doc.offerExpiresAt.toISOString(),
-        bookToken,
-        bookUrl,
       },
     });
-    return { ok: true, meeting: toMeeting(doc), links: { book: bookToken } };
+    return { ok: true, meeting: toMeeting(doc), links: { book: this.bookToken(doc) } };
   }
 
   /** Meetings of a conversation, newest first: for the console's conversation view. */
@@ -322,10 +353,28 @@ export class MeetingService {
 
   /** Conversations with an open offer or a booked meeting: the inbox's "meeting" filter. */
   async conversationsWithMeetings(agent: Agent): Promise<string[]> {
-    const filter: Record<string, unknown> = { status: { $in: ['offered', 'booked'] } };
-    if (agent.siteIds !== null) filter.siteId = { $in: agent.siteIds.map((id) => new ObjectId(id)) };
-    const ids = await this.meetings.distinct('conversationId', filter);
+    const ids = await this.meetings.distinct('conversationId', {
+      ...siteGuard(agent),
+      status: { $in: ['offered', 'booked'] },
+    });
     return ids.map((id) => (id as ObjectId).toHexString());
+  }
+
+  /**
+   * The links a meeting of the visitor's own conversation allows now, for the widget's card:
+   * asked for over the visitor's socket, so they never sit on the timeline.
+   */
+  async linksForVisitor(actor: VisitorActor, meetingId: string): Promise<Result<{ links: MeetingLinks }>> {
+    const doc = await this.meetings.findOne({
+      _id: new ObjectId(meetingId),
+      siteId: new ObjectId(actor.siteId),
+      visitorId: new ObjectId(actor.visitorId),
+    });
+    if (!doc || !(await this.conversations.get(actor, doc.conversationId.toHexString())))
+      return failure('not_found', 'no such meeting');
+    if (doc.status === 'offered') return { ok: true, links: { book: this.bookToken(doc) } };
+    if (doc.status === 'booked') return { ok: true, links: this.manageLinks(doc) };
+    return { ok: true, links: {} };
   }
 
   // Slots and booking
@@ -340,11 +389,14 @@ export class MeetingService {
     timeZone: string,
   ): Promise<Result<{ meeting: Meeting; slots: Slot[] }>> {
     const now = this.clock();
-    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
-    if (!doc) return failure('not_found', 'no such meeting');
-    const action: LinkAction = doc.status === 'offered' ? 'book' : 'reschedule';
-    const refused = this.checkLink(doc, action, token, now);
-    if (refused) return refused;
+    const linked = await this.linked(
+      meetingId,
+      (doc) => (doc.status === 'offered' ? 'book' : 'reschedule'),
+      token,
+      now,
+    );
+    if (!linked.ok) return linked;
+    const { doc } = linked;
     if (doc.status !== 'offered' && doc.status !== 'booked')
       return failure('conflict', `this meeting is ${doc.status}`);
     return { ok: true, meeting: toMeeting(doc), slots: await this.freshSlots(doc, now, timeZone) };
@@ -356,9 +408,8 @@ export class MeetingService {
     action: LinkAction,
     token: string,
   ): Promise<Result<{ meeting: Meeting }>> {
-    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
-    if (!doc) return failure('not_found', 'no such meeting');
-    return this.checkLink(doc, action, token, this.clock()) ?? { ok: true, meeting: toMeeting(doc) };
+    const linked = await this.linked(meetingId, () => action, token, this.clock());
+    return linked.ok ? { ok: true, meeting: toMeeting(linked.doc) } : linked;
   }
 
   /** Free slots for an agent moving a meeting, presented in `timeZone`. */
@@ -379,10 +430,9 @@ export class MeetingService {
    */
   async book(meetingId: string, input: BookMeetingPayload): Promise<MeetingResult> {
     const now = this.clock();
-    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
-    if (!doc) return failure('not_found', 'no such meeting');
-    const refused = this.checkLink(doc, 'book', input.token, now);
-    if (refused) return refused;
+    const linked = await this.linked(meetingId, () => 'book', input.token, now);
+    if (!linked.ok) return linked;
+    const { doc } = linked;
     if (doc.status !== 'offered') return failure('conflict', `this meeting is already ${doc.status}`);
     const start = new Date(input.start);
     const pick = await this.pickSlot(doc, start, now, input.timeZone, null);
@@ -402,10 +452,13 @@ export class MeetingService {
 
     const end = new Date(start.getTime() + doc.lengthMinutes * MINUTE);
     const booked = await this.meetings.findOneAndUpdate(
-      { _id: doc._id, status: 'offered' },
+      { _id: doc._id, status: 'offered', linkKey: doc.linkKey },
       {
         $set: {
           status: 'booked',
+          // A new key: the booking link is spent, and the links to come are the invite's.
+          linkKey: newLinkKey(),
+          'timelineIds.booked': timelineId(doc._id, 'booked'),
           agentId: claim.agentId,
           start,
           end,
@@ -427,11 +480,7 @@ export class MeetingService {
     const links = this.manageLinks(booked);
     await this.record(booked, this.visitorActor(booked), 'meeting.booked', 'booked', {
       body: `Meeting booked: ${booked.title}, ${start.toISOString()}`,
-      data: this.timeData(booked, {
-        by: 'visitor',
-        rescheduleToken: links.reschedule,
-        cancelToken: links.cancel,
-      }),
+      data: this.timeData(booked, { by: 'visitor' }),
     });
     await this.sendOwed(booked._id);
     return { ok: true, meeting: toMeeting(booked), links };
@@ -444,15 +493,9 @@ export class MeetingService {
     input: { start: string; timeZone?: string | undefined },
   ): Promise<MeetingResult> {
     const now = this.clock();
-    const doc =
-      by.kind === 'agent'
-        ? await this.meetingFor(by.agent, meetingId)
-        : await this.meetings.findOne({ _id: new ObjectId(meetingId) });
-    if (!doc) return failure('not_found', 'no such meeting');
-    if (by.kind === 'link') {
-      const refused = this.checkLink(doc, 'reschedule', by.token, now);
-      if (refused) return refused;
-    }
+    const found = await this.actingOn(by, meetingId, 'reschedule', now);
+    if (!found.ok) return found;
+    const { doc } = found;
     if (doc.status !== 'booked' || !doc.agentId || !doc.start) {
       return failure('conflict', `only a booked meeting can be moved; this one is ${doc.status}`);
     }
@@ -466,10 +509,14 @@ export class MeetingService {
     const claimId = await this.claim(doc.agentId, doc._id, start, until, now, true);
     if (!claimId) return this.taken(doc, now, timeZone, doc.agentId);
     const previousStart = doc.start;
+    const key = `moved-${doc.sequence + 1}`;
     const moved = await this.meetings.findOneAndUpdate(
-      { _id: doc._id, status: 'booked', sequence: doc.sequence },
+      { _id: doc._id, status: 'booked', sequence: doc.sequence, linkKey: doc.linkKey },
       {
         $set: {
+          // A new key: the links of earlier emails stop working; the update email has the new ones.
+          linkKey: newLinkKey(),
+          [`timelineIds.${key}`]: timelineId(doc._id, key),
           start,
           end: new Date(start.getTime() + doc.lengthMinutes * MINUTE),
           timeZone: by.kind === 'link' ? timeZone : doc.timeZone,
@@ -490,44 +537,42 @@ export class MeetingService {
       { agentId: doc.agentId },
       { $pull: { busy: { meetingId: doc._id, claimId: { $ne: claimId } } as Record<string, unknown> } },
     );
-    const links = this.manageLinks(moved);
     await this.record(
       moved,
       by.kind === 'agent' ? agentActor(by.agent) : this.visitorActor(moved),
       'meeting.rescheduled',
-      `moved-${moved.sequence}`,
+      key,
       {
         body: `Meeting moved: ${moved.title}, ${start.toISOString()}`,
         data: this.timeData(moved, {
           by: by.kind === 'agent' ? 'agent' : 'visitor',
           previousStart: previousStart.toISOString(),
-          rescheduleToken: links.reschedule,
-          cancelToken: links.cancel,
         }),
       },
     );
     await this.sendOwed(moved._id);
-    return { ok: true, meeting: toMeeting(moved), links };
+    return { ok: true, meeting: toMeeting(moved), links: this.manageLinks(moved) };
   }
 
   /** Cancels an offer or a booked meeting; a booked one gets a METHOD:CANCEL with SEQUENCE + 1. */
   async cancel(by: MeetingActor, meetingId: string, reason?: string): Promise<MeetingResult> {
     const now = this.clock();
-    const doc =
-      by.kind === 'agent'
-        ? await this.meetingFor(by.agent, meetingId)
-        : await this.meetings.findOne({ _id: new ObjectId(meetingId) });
-    if (!doc) return failure('not_found', 'no such meeting');
-    if (by.kind === 'link') {
-      const refused = this.checkLink(doc, 'cancel', by.token, now);
-      if (refused) return refused;
-    }
+    const found = await this.actingOn(by, meetingId, 'cancel', now);
+    if (!found.ok) return found;
+    const { doc } = found;
     if (doc.status !== 'offered' && doc.status !== 'booked')
       return failure('conflict', `this meeting is already ${doc.status}`);
     const cancelled = await this.meetings.findOneAndUpdate(
-      { _id: doc._id, status: doc.status },
+      { _id: doc._id, status: doc.status, linkKey: doc.linkKey },
       {
-        $set: { status: 'cancelled', cancelReason: reason || null, updatedAt: now },
+        $set: {
+          status: 'cancelled',
+          cancelReason: reason || null,
+          // A new key: no earlier link does anything to a cancelled meeting.
+          linkKey: newLinkKey(),
+          'timelineIds.cancelled': timelineId(doc._id, 'cancelled'),
+          updatedAt: now,
+        },
         $inc: { sequence: 1 },
         // Only a booked meeting was ever announced by email.
         ...(doc.status === 'booked'
@@ -575,7 +620,12 @@ export class MeetingService {
     const completed = await this.meetings.findOneAndUpdate(
       { _id: doc._id, status: 'booked' },
       {
-        $set: { status: 'completed', outcome, updatedAt: now },
+        $set: {
+          status: 'completed',
+          outcome,
+          'timelineIds.outcome': timelineId(doc._id, 'outcome'),
+          updatedAt: now,
+        },
         $push: { mails: { $each: owed('summary', doc.sequence, now, ['attendee']) } },
       },
       { returnDocument: 'after' },
@@ -614,6 +664,7 @@ export class MeetingService {
     const to = addDays(from, query.range === 'day' ? 1 : 7);
     const docs = await this.meetings
       .find({
+        ...siteGuard(agent),
         agentId: new ObjectId(agentId),
         status: { $in: ['booked', 'completed'] },
         start: { $gte: new Date(from.getTime()), $lt: new Date(to.getTime()) },
@@ -622,7 +673,7 @@ export class MeetingService {
       .toArray();
     return {
       ok: true,
-      meetings: docs.filter((doc) => canSeeSite(agent, doc.siteId.toHexString())).map(toMeeting),
+      meetings: docs.map(toMeeting),
       from: new Date(from.getTime()).toISOString(),
       to: new Date(to.getTime()).toISOString(),
     };
@@ -830,6 +881,27 @@ export class MeetingService {
     );
   }
 
+  /**
+   * Meetings made before links were kept off the timeline have their tokens on it, where agents,
+   * exports and transcripts read them: a new key makes those tokens (and their emails' links)
+   * dead; the widget asks for fresh ones. Once per meeting: it gets the timeline ids every newer
+   * meeting has. Answers how many it retired.
+   */
+  async retireTimelineTokens(): Promise<number> {
+    const early = await this.meetings
+      .find({ timelineIds: { $exists: false } }, { projection: { _id: 1 } })
+      .toArray();
+    let retired = 0;
+    for (const { _id } of early) {
+      const result = await this.meetings.updateOne(
+        { _id, timelineIds: { $exists: false } },
+        { $set: { linkKey: newLinkKey(), timelineIds: {}, updatedAt: this.clock() } },
+      );
+      retired += result.modifiedCount;
+    }
+    return retired;
+  }
+
   async syncIndexes(): Promise<void> {
     await Promise.all([
       scheduleModel(this.connection).syncIndexes(),
@@ -840,17 +912,41 @@ export class MeetingService {
 
   // Internals
 
-  private async meetingFor(agent: Agent, meetingId: string): Promise<MeetingDoc | null> {
-    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
-    return doc && canSeeSite(agent, doc.siteId.toHexString()) ? doc : null;
+  private meetingFor(agent: Agent, meetingId: string): Promise<MeetingDoc | null> {
+    return this.meetings.findOne({ ...siteGuard(agent), _id: new ObjectId(meetingId) });
   }
 
-  private checkLink(doc: MeetingDoc, action: LinkAction, token: string, now: Date): Failure | null {
-    const check = verifyLink(doc.linkKey, doc._id.toHexString(), action, token, now);
-    if (check.ok) return null;
-    return check.reason === 'expired'
-      ? failure('forbidden', 'this link has expired')
-      : failure('forbidden', 'this link is not valid for this meeting');
+  /**
+   * The meeting a link names, if the link holds for the action it allows on the meeting as it is.
+   * Only a token signed with the meeting's current key is told that it expired.
+   */
+  private async linked(
+    meetingId: string,
+    action: (doc: MeetingDoc) => LinkAction,
+    token: string,
+    now: Date,
+  ): Promise<{ ok: true; doc: MeetingDoc } | Failure> {
+    const doc = await this.meetings.findOne({ _id: new ObjectId(meetingId) });
+    if (!doc) return invalidLink();
+    const check = verifyLink(doc.linkKey, doc._id.toHexString(), action(doc), token, now);
+    if (check.ok) return { ok: true, doc };
+    return check.reason === 'expired' ? failure('forbidden', 'this link has expired') : invalidLink();
+  }
+
+  /** The meeting an agent (of its site) or a link (that holds for `action`) acts on. */
+  private async actingOn(
+    by: MeetingActor,
+    meetingId: string,
+    action: LinkAction,
+    now: Date,
+  ): Promise<{ ok: true; doc: MeetingDoc } | Failure> {
+    if (by.kind === 'link') return this.linked(meetingId, () => action, by.token, now);
+    const doc = await this.meetingFor(by.agent, meetingId);
+    return doc ? { ok: true, doc } : failure('not_found', 'no such meeting');
+  }
+
+  private bookToken(doc: MeetingDoc): string {
+    return signLink(doc.linkKey, doc._id.toHexString(), 'book', doc.offerExpiresAt);
   }
 
   private async members(doc: MeetingDoc, only: ObjectId | null) {
@@ -1041,7 +1137,7 @@ export class MeetingService {
     };
   }
 
-  /** Files a meeting event on the conversation's timeline; `key` makes a retry idempotent. */
+  /** Files a meeting event on the conversation's timeline, under the client id stored for `key`. */
   private async record(
     doc: MeetingDoc,
     actor: Actor,
@@ -1051,7 +1147,7 @@ export class MeetingService {
   ): Promise<void> {
     const result = await this.conversations.append(actor, {
       conversationId: doc.conversationId.toHexString(),
-      clientMsgId: `mtg-${doc._id.toHexString()}-${key}`,
+      clientMsgId: doc.timelineIds?.[key] ?? timelineId(doc._id, key),
       body: entry.body,
       type: 'event',
       visibility: 'all',

@@ -32,6 +32,7 @@ import {
 } from './context';
 import { registerEmailVisitorHandlers } from './email-visitor';
 import { fireAndForget, handler } from './handler';
+import { registerMeetingVisitorHandlers } from './meeting-visitor';
 import { registerTimelineHandlers } from './messages';
 
 export function setUpVisitorNamespace(ctx: RealtimeContext): void {
@@ -109,6 +110,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
     );
     registerWidgetHandlers(ctx, socket, actor);
     registerEmailVisitorHandlers(ctx, socket, actor);
+    registerMeetingVisitorHandlers(ctx, socket, actor);
   });
 }
 

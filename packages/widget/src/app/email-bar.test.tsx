@@ -142,6 +142,7 @@ describe('email turns in the transcript', () => {
         typing={null}
         onRetry={() => {}}
         onDiscard={() => {}}
+        ask={async () => ({ ok: true })}
       />,
     );
     await waitFor(() => expect(screen.getAllByText('· ✉ by email', { exact: false })).toHaveLength(2));

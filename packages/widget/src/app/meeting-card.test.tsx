@@ -1,12 +1,22 @@
 import type { TimelineEntry } from '@parley/client';
-import type { Slot } from '@parley/protocol';
-import { cleanup, render, screen } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { MeetingLinks, Result, Slot } from '@parley/protocol';
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { en } from './i18n';
 import { byDay, MeetingCard, meetingTime, visitorZone } from './meeting-card';
 import { Transcript } from './transcript';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+/** The visitor's socket as the cards use it: `meeting:links` answers these links. */
+const relayWith = (links: MeetingLinks) =>
+  vi.fn(async (_event: string, _payload: unknown): Promise<Result<object>> => {
+    const answer: Result<{ links: MeetingLinks }> = { ok: true, links };
+    return answer;
+  });
 
 const slot = (start: string, date: string, label: string): Slot => ({ start, end: start, date, label });
 
@@ -45,17 +55,17 @@ describe('meeting cards', () => {
     start: '2026-03-09T14:00:00.000Z',
     end: '2026-03-09T14:30:00.000Z',
     link: 'https://meet.test/room/xyz',
-    rescheduleToken: 'r.token',
-    cancelToken: 'c.token',
   };
 
-  it('links a booked meeting to its signed reschedule and cancel pages', () => {
-    render(<MeetingCard data={booked} superseded={false} />);
+  it('links a booked meeting to the reschedule and cancel pages its visitor is given over the socket', async () => {
+    const ask = relayWith({ reschedule: 'r.token', cancel: 'c.token' });
+    render(<MeetingCard data={booked} superseded={false} ask={ask} />);
     const zone = encodeURIComponent(visitorZone());
     expect(screen.getByText('Import limits')).toBeTruthy();
-    expect(screen.getByRole('link', { name: 'Reschedule' }).getAttribute('href')).toBe(
+    expect((await screen.findByRole('link', { name: 'Reschedule' })).getAttribute('href')).toBe(
       `/meetings/abc123/reschedule?t=r.token&tz=${zone}`,
     );
+    expect(ask).toHaveBeenCalledWith('meeting:links', { meetingId: 'abc123' });
     expect(screen.getByRole('link', { name: 'Cancel' }).getAttribute('href')).toBe(
       `/meetings/abc123/cancel?t=c.token&tz=${zone}`,
     );
@@ -63,9 +73,68 @@ describe('meeting cards', () => {
   });
 
   it('drops stale links once the meeting moved on, and never links a phone number', () => {
-    render(<MeetingCard data={{ ...booked, link: '+40 21 123 4567' }} superseded={true} />);
+    const ask = relayWith({ reschedule: 'r.token', cancel: 'c.token' });
+    render(<MeetingCard data={{ ...booked, link: '+40 21 123 4567' }} superseded={true} ask={ask} />);
     expect(screen.queryByRole('link')).toBeNull();
     expect(screen.getByText('+40 21 123 4567')).toBeTruthy();
+    expect(ask).not.toHaveBeenCalled();
+  });
+
+  it('offers no links the relay did not give', async () => {
+    const ask = vi.fn(
+      async (): Promise<Result<object>> => ({ ok: false, code: 'not_found', message: 'no such meeting' }),
+    );
+    render(<MeetingCard data={booked} superseded={false} ask={ask} />);
+    await vi.waitFor(() => expect(ask).toHaveBeenCalled());
+    expect(screen.queryByRole('link', { name: 'Reschedule' })).toBeNull();
+  });
+
+  it('says the times could not be loaded when the relay gives no links', async () => {
+    const ask = vi.fn(
+      async (): Promise<Result<object>> => ({ ok: false, code: 'unavailable', message: 'no answer' }),
+    );
+    render(
+      <MeetingCard
+        data={{ name: 'meeting.offered', meetingId: 'abc123', title: 'Import limits', lengthMinutes: 30 }}
+        superseded={false}
+        ask={ask}
+      />,
+    );
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The times could not be loaded. Check your connection.',
+    );
+  });
+
+  it('lists the free times with the booking link the socket gave, and books with it', async () => {
+    const requests: { url: string; body?: string }[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        requests.push({ url, ...(init?.body ? { body: String(init.body) } : {}) });
+        const body = init?.body
+          ? { ok: true }
+          : { ok: true, slots: [slot('2026-03-09T14:00:00.000Z', '2026-03-09', 'Mon 9 Mar, 10:00')] };
+        return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const ask = relayWith({ book: 'b.token' });
+    render(
+      <MeetingCard
+        data={{ name: 'meeting.offered', meetingId: 'abc123', title: 'Import limits', lengthMinutes: 30 }}
+        superseded={false}
+        ask={ask}
+      />,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: /^\d\d:\d\d$/ }));
+    expect(new URL(requests[0]!.url, 'http://relay.test').searchParams.get('token')).toBe('b.token');
+    fireEvent.input(screen.getByLabelText('Your name'), { target: { value: 'Vera' } });
+    fireEvent.input(screen.getByLabelText('Email for the invite'), { target: { value: 'vera@example.com' } });
+    fireEvent.submit(screen.getByRole('button', { name: /^Book/ }).closest('form')!);
+    await screen.findByRole('status');
+    expect(JSON.parse(requests[1]!.body!)).toMatchObject({
+      token: 'b.token',
+      start: '2026-03-09T14:00:00.000Z',
+    });
   });
 
   it('shows a cancellation and a summary', () => {
@@ -73,6 +142,7 @@ describe('meeting cards', () => {
       <MeetingCard
         data={{ name: 'meeting.cancelled', title: 'Import limits', by: 'visitor', reason: 'Solved' }}
         superseded={false}
+        ask={relayWith({})}
       />,
     );
     expect(screen.getByText('Meeting cancelled by you')).toBeTruthy();
@@ -87,18 +157,21 @@ describe('meeting cards', () => {
           actionItems: [{ text: 'Send the script', owner: 'Ana', due: '2026-12-01' }],
         }}
         superseded={false}
+        ask={relayWith({})}
       />,
     );
     expect(screen.getByText('Split the file')).toBeTruthy();
     expect(screen.getByText('(Ana, due 2026-12-01)')).toBeTruthy();
   });
 
-  it("speaks the frame's language", () => {
+  it("speaks the frame's language", async () => {
     document.documentElement.lang = 'ro';
     try {
-      render(<MeetingCard data={booked} superseded={false} />);
+      render(
+        <MeetingCard data={booked} superseded={false} ask={relayWith({ reschedule: 'r', cancel: 'c' })} />,
+      );
       expect(screen.getByText('Întâlnire rezervată')).toBeTruthy();
-      expect(screen.getByRole('link', { name: 'Anulează' })).toBeTruthy();
+      expect(await screen.findByRole('link', { name: 'Anulează' })).toBeTruthy();
     } finally {
       document.documentElement.lang = '';
     }
@@ -107,6 +180,7 @@ describe('meeting cards', () => {
 
 describe('the transcript', () => {
   it('loads the meeting cards when a meeting event arrives, and retires a booked offer', async () => {
+    const ask = relayWith({ reschedule: 'r', cancel: 'c' });
     const event = (seq: number, data: Record<string, unknown> & { name: string }): TimelineEntry => ({
       id: `m${seq}`,
       conversationId: 'c1',
@@ -136,8 +210,6 @@ describe('the transcript', () => {
             title: 'Import limits',
             start: '2026-03-09T14:00:00.000Z',
             end: '2026-03-09T14:30:00.000Z',
-            rescheduleToken: 'r',
-            cancelToken: 'c',
           }),
         ]}
         strings={en}
@@ -145,12 +217,15 @@ describe('the transcript', () => {
         typing={null}
         onRetry={() => {}}
         onDiscard={() => {}}
+        ask={ask}
       />,
     );
     expect(await screen.findByText('Meeting booked')).toBeTruthy();
     expect(screen.getByText('Meeting offered · 30 min')).toBeTruthy();
     // The offer is booked: no slot picker, so nothing fetches slots.
     expect(screen.queryByRole('region', { name: 'Pick a time' })).toBeNull();
-    expect(screen.getByRole('link', { name: 'Reschedule' })).toBeTruthy();
+    expect(await screen.findByRole('link', { name: 'Reschedule' })).toBeTruthy();
+    // Only the booked card, which is current, asked for links.
+    expect(ask.mock.calls).toEqual([['meeting:links', { meetingId: 'abc123' }]]);
   });
 });

@@ -1,6 +1,7 @@
 // Meetings in the transcript: the slot picker an offer opens, and readable cards for what became
 // of the meeting. A lazy chunk: the relay serves this frame, so its `/meetings/...` API is same-origin.
-import type { ActionItem, Slot } from '@parley/protocol';
+// The signed links are asked for over the visitor's socket: the timeline never carries them.
+import type { ActionItem, MeetingLinks, Result, Slot } from '@parley/protocol';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import css from './meeting-card.css?inline';
@@ -14,7 +15,15 @@ export interface MeetingCardProps {
   data: { name: string } & Record<string, unknown>;
   /** A later event of the same meeting exists, so this one's picker and links are stale. */
   superseded: boolean;
+  /** Asks the relay over the visitor's socket. */
+  ask(event: string, payload: unknown): Promise<Result<object>>;
 }
+
+/** The links the meeting allows now; null when the relay refused or could not be reached. */
+const linksOf = (ask: MeetingCardProps['ask'], meetingId: string): Promise<MeetingLinks | null> =>
+  (ask('meeting:links', { meetingId }) as Promise<Result<{ links: MeetingLinks }>>).then((result) =>
+    result.ok ? result.links : null,
+  );
 
 // The cards' words live here, not in the first open's locales: only a chat with a meeting needs them.
 const WORDS = {
@@ -152,7 +161,7 @@ export function byDay(slots: readonly Slot[], timeZone: string, lang = 'en'): Sl
   return days;
 }
 
-export function MeetingCard({ data, superseded }: MeetingCardProps): JSX.Element {
+export function MeetingCard({ data, superseded, ask }: MeetingCardProps): JSX.Element {
   const zone = visitorZone();
   const lang = language();
   const w = WORDS[lang];
@@ -165,11 +174,9 @@ export function MeetingCard({ data, superseded }: MeetingCardProps): JSX.Element
         <h3>{title}</h3>
       </div>
     ) : (
-      <SlotPicker data={data} zone={zone} lang={lang} title={title} offered={offered} />
+      <SlotPicker data={data} zone={zone} lang={lang} title={title} offered={offered} ask={ask} />
     );
   if (data.name === 'meeting.booked' || data.name === 'meeting.rescheduled') {
-    const id = encodeURIComponent(str(data.meetingId));
-    const tz = encodeURIComponent(zone);
     return (
       <div class="meeting">
         <p class="muted">{data.name === 'meeting.booked' ? w.booked : w.moved}</p>
@@ -183,24 +190,7 @@ export function MeetingCard({ data, superseded }: MeetingCardProps): JSX.Element
             {w.join} <LinkOrText value={str(data.link)} />
           </p>
         )}
-        {!superseded && (
-          <div class="actions">
-            <a
-              href={`/meetings/${id}/reschedule?t=${encodeURIComponent(str(data.rescheduleToken))}&tz=${tz}`}
-              target="_blank"
-              rel="noopener"
-            >
-              {w.reschedule}
-            </a>
-            <a
-              href={`/meetings/${id}/cancel?t=${encodeURIComponent(str(data.cancelToken))}&tz=${tz}`}
-              target="_blank"
-              rel="noopener"
-            >
-              {w.cancel}
-            </a>
-          </div>
-        )}
+        {!superseded && <Manage meetingId={str(data.meetingId)} zone={zone} words={w} ask={ask} />}
       </div>
     );
   }
@@ -254,6 +244,41 @@ function LinkOrText({ value }: { value: string }) {
   );
 }
 
+/** Reschedule and cancel, once the relay has handed over their links. */
+function Manage({
+  meetingId,
+  zone,
+  words,
+  ask,
+}: {
+  meetingId: string;
+  zone: string;
+  words: Words;
+  ask: MeetingCardProps['ask'];
+}): JSX.Element | null {
+  const [links, setLinks] = useState<MeetingLinks | null>(null);
+  useEffect(() => {
+    let live = true;
+    linksOf(ask, meetingId).then((got) => live && setLinks(got));
+    return () => {
+      live = false;
+    };
+  }, [ask, meetingId]);
+  if (!links?.reschedule || !links.cancel) return null;
+  const page = (action: string, token: string) =>
+    `/meetings/${encodeURIComponent(meetingId)}/${action}?${new URLSearchParams({ t: token, tz: zone })}`;
+  return (
+    <div class="actions">
+      <a href={page('reschedule', links.reschedule)} target="_blank" rel="noopener">
+        {words.reschedule}
+      </a>
+      <a href={page('cancel', links.cancel)} target="_blank" rel="noopener">
+        {words.cancel}
+      </a>
+    </div>
+  );
+}
+
 type Picked = { slots: Slot[]; error: string | null; taken: boolean };
 
 function SlotPicker({
@@ -262,16 +287,19 @@ function SlotPicker({
   lang,
   title,
   offered,
+  ask,
 }: {
   data: MeetingCardProps['data'];
   zone: string;
   lang: keyof typeof WORDS;
   title: string;
   offered: string;
+  ask: MeetingCardProps['ask'];
 }): JSX.Element {
   const w: Words = WORDS[lang];
-  const id = encodeURIComponent(str(data.meetingId));
-  const token = str(data.bookToken);
+  const meetingId = str(data.meetingId);
+  const id = encodeURIComponent(meetingId);
+  const [token, setToken] = useState('');
   const [state, setState] = useState<Picked | null>(null);
   const [day, setDay] = useState<string | null>(null);
   const [start, setStart] = useState<string | null>(null);
@@ -281,18 +309,30 @@ function SlotPicker({
   const [booked, setBooked] = useState(false);
 
   useEffect(() => {
-    fetch(`/meetings/${id}/slots?${new URLSearchParams({ token, timeZone: zone })}`)
-      .then((r) => r.json() as Promise<{ ok: boolean; slots?: Slot[]; message?: string }>)
-      .then(
-        (body) =>
-          setState({
-            slots: body.slots ?? [],
-            error: body.ok ? null : (body.message ?? w.loadFailed),
-            taken: false,
-          }),
-        () => setState({ slots: [], error: w.loadFailed, taken: false }),
-      );
-  }, [id, token, zone, w]);
+    let live = true;
+    const show = (picked: Picked) => live && setState(picked);
+    linksOf(ask, meetingId)
+      .then(async (links) => {
+        if (!links) return show({ slots: [], error: w.loadFailed, taken: false });
+        const { book } = links;
+        // No booking link: the offer is no longer open to book.
+        if (!book) return show({ slots: [], error: null, taken: false });
+        setToken(book);
+        const response = await fetch(
+          `/meetings/${id}/slots?${new URLSearchParams({ token: book, timeZone: zone })}`,
+        );
+        const body = (await response.json()) as { ok: boolean; slots?: Slot[]; message?: string };
+        show({
+          slots: body.slots ?? [],
+          error: body.ok ? null : (body.message ?? w.loadFailed),
+          taken: false,
+        });
+      })
+      .catch(() => show({ slots: [], error: w.loadFailed, taken: false }));
+    return () => {
+      live = false;
+    };
+  }, [ask, meetingId, id, zone, w]);
 
   const book = async (event: Event) => {
     event.preventDefault();

@@ -128,6 +128,7 @@ describe('message states', () => {
         typing="Ana"
         onRetry={onRetry}
         onDiscard={onDiscard}
+        ask={async () => ({ ok: true })}
       />,
     );
     const items = screen.getAllByRole('listitem');
@@ -168,6 +169,7 @@ describe('message states', () => {
         typing={null}
         onRetry={() => {}}
         onDiscard={() => {}}
+        ask={async () => ({ ok: true })}
       />,
     );
     expect(container.querySelector('img')).toBeNull();

@@ -1,6 +1,7 @@
 // The conversation as the visitor sees it: messages in order, each of theirs with its delivery
 // state (sending, sent, seen, or failed with a retry), and what the agent is doing.
 import type { TimelineEntry } from '@parley/client';
+import type { Result } from '@parley/protocol';
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { format, type Strings } from './i18n';
@@ -19,6 +20,8 @@ export interface TranscriptProps {
   typing: string | null;
   onRetry(clientMsgId: string): void;
   onDiscard(clientMsgId: string): void;
+  /** Asks the relay over the visitor's socket (the meeting cards' links). */
+  ask(event: string, payload: unknown): Promise<Result<object>>;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -44,6 +47,7 @@ export function Transcript(props: TranscriptProps): JSX.Element {
               <li key={entry.clientMsgId} class="entry them">
                 <MeetingCard
                   data={data}
+                  ask={props.ask}
                   superseded={entries
                     .slice(index + 1)
                     .some((e) => 'data' in e && e.data?.meetingId === data.meetingId)}

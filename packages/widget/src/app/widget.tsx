@@ -88,6 +88,7 @@ export function Widget(props: WidgetProps): JSX.Element {
           typing={props.typing}
           onRetry={actions.retry}
           onDiscard={actions.discard}
+          ask={actions.ask}
         />
         {props.offlineSent && <p class="notice">{strings.offlineSent}</p>}
         {away && settings.offline.behaviour === 'chat' && (

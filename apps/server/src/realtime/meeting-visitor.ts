@@ -1,0 +1,21 @@
+// The widget's meeting event: the links of a meeting of the visitor's own conversation, which the
+// timeline never carries. Thin: parse, ask the meetings service as the visitor, ack.
+import { meetingLinksSchema } from '@parley/protocol/schemas';
+import type { Actor } from '../conversations/service';
+import { type RealtimeContext, type VisitorSocket, visitorLimit } from './context';
+import { handler } from './handler';
+
+export function registerMeetingVisitorHandlers(
+  ctx: RealtimeContext,
+  socket: VisitorSocket,
+  actor: Extract<Actor, { kind: 'visitor' }>,
+): void {
+  socket.on(
+    'meeting:links',
+    handler(
+      meetingLinksSchema,
+      ({ meetingId }) => ctx.services.meetings.linksForVisitor(actor, meetingId),
+      () => visitorLimit(ctx, socket.id, socket.data.site.id),
+    ),
+  );
+}
