@@ -366,12 +366,14 @@ describe('when nobody is there', () => {
     const { page, frame, site } = await openOfflineForm({
       body: '<script>window.heard=[];Parley("on","availability",function(a){window.heard.push(a.available)})</script>',
     });
-    const { token } = await stack.relay.services.agents.create({
+    const { agent: lia, token } = await stack.relay.services.agents.create({
       email: `live-${site.id}@t.test`,
       name: 'Lia Live',
       role: 'agent',
       siteIds: [site.id],
     });
+    // Online since last time; opening the console makes her someone who can take the chat.
+    await stack.relay.services.agents.setPresence(lia.id, 'online');
     const agent = await ready(agentClient(stack.relay.url, token));
     await frame.getByRole('textbox', { name: 'Message' }).waitFor();
     await eventually(() => frame.locator('.presence').textContent()).toContain('online');
