@@ -7,12 +7,14 @@ import type {
   Message,
   VisitorPanel as VisitorPanelData,
 } from '@parley/protocol';
+import { siteSettingsSchema } from '@parley/protocol/schemas';
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Composer } from './Composer';
 import { InboxList } from './InboxList';
 import { Timeline } from './Timeline';
 import { VisitorPanel } from './VisitorPanel';
+import { WidgetSettingsForm } from './WidgetSettingsForm';
 
 afterEach(cleanup);
 
@@ -355,5 +357,23 @@ describe('VisitorPanel', () => {
     );
     expect(badges()).toEqual([]);
     expect(head().textContent).toContain('Anonymous visitor');
+  });
+});
+
+describe('WidgetSettingsForm', () => {
+  it("sets the launcher's room from the bottom and the side, keeping the other", () => {
+    const onChange = vi.fn();
+    const value = siteSettingsSchema.parse({});
+    render(<WidgetSettingsForm value={value} onChange={onChange} />);
+    const below = screen.getByLabelText('Space below (px)') as HTMLInputElement;
+    expect(below.value).toBe('20');
+    expect(below.max).toBe('500');
+    fireEvent.input(below, { target: { value: '96' } });
+    expect(onChange).toHaveBeenLastCalledWith({
+      ...value,
+      theme: { ...value.theme, offset: { bottom: 96, side: 20 } },
+    });
+    fireEvent.input(screen.getByLabelText('Space beside (px)'), { target: { value: '8' } });
+    expect(onChange.mock.lastCall?.[0].theme.offset).toEqual({ bottom: 20, side: 8 });
   });
 });

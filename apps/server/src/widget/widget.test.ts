@@ -155,7 +155,7 @@ describe('site settings', () => {
     expect((await env.relay.services.sites.byPublicKey(site.publicKey))?.widget.theme.color).toBe('#4f46e5');
 
     const good = await env.relay.services.sites.updateSettings(site.id, {
-      theme: { color: '#0a7d3b', position: 'left', launcherText: 'Ask us' },
+      theme: { color: '#0a7d3b', position: 'left', offset: { bottom: 90 }, launcherText: 'Ask us' },
       offline: { behaviour: 'form' },
     });
     expect(good.ok).toBe(true);
@@ -163,6 +163,7 @@ describe('site settings', () => {
     expect(stored?.widget.theme).toEqual({
       color: '#0a7d3b',
       position: 'left',
+      offset: { bottom: 90, side: 20 },
       launcherText: 'Ask us',
       logoUrl: null,
     });
