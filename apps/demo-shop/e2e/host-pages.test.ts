@@ -19,7 +19,10 @@ const eventually = <T>(check: () => Promise<T> | T, timeout = 20_000) =>
 const STUB = 'window.Parley=window.Parley||function(){(Parley.q=Parley.q||[]).push(arguments)};';
 
 /** A page that embeds the widget the way the snippet says, with the stub in a file of its own. */
-function pages(siteKey: () => string, extra: { head?: string; body?: string; csp?: string } = {}): HostPages {
+function pages(
+  siteKey: () => string,
+  extra: { head?: string; body?: string; csp?: string; script?: string } = {},
+): HostPages {
   return {
     '/stub.js': { html: STUB, type: 'text/javascript' },
     '/page.js': {
@@ -30,7 +33,7 @@ function pages(siteKey: () => string, extra: { head?: string; body?: string; csp
       get html() {
         return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host page</title>${extra.head ?? ''}
 <script src="/stub.js"></script>
-<script async src="${stack.relay.url}/widget/loader.js" data-site="${siteKey()}"></script>
+<script async src="${stack.relay.url}/widget/loader.js" data-site="${siteKey()}"${extra.script ?? ''}></script>
 <script defer src="/page.js"></script></head>
 <body><h1>A page of the site</h1><button id="count">0</button><div class="box">Some content</div>${extra.body ?? ''}</body></html>`;
       },
@@ -331,6 +334,72 @@ describe('secrets and messages', () => {
   });
 });
 
+describe('where the launcher sits', () => {
+  // A cookie banner of the kind consent tools draw: across the bottom, at the highest z-index.
+  const banner =
+    '<div id="cookies" style="position:fixed;left:0;right:0;bottom:0;height:100px;z-index:2147483647;background:#222;color:#fff">We use cookies</div>';
+
+  /** The launcher's distance from the window's edges, and what a click at its centre would hit. */
+  const placement = (page: Page) =>
+    launcher(page).evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      return {
+        bottom: Math.round(innerHeight - box.bottom),
+        left: Math.round(box.left),
+        right: Math.round(innerWidth - box.right),
+        hit: hit?.id || hit?.localName,
+        zIndex: getComputedStyle(el.parentElement as Element).zIndex,
+      };
+    });
+
+  it('stays above a cookie banner at the highest z-index', async () => {
+    const { url } = await host({ body: banner });
+    const page = await stack.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await eventually(() => launcher(page).textContent()).toBe('Chat with us');
+    expect(await placement(page)).toMatchObject({
+      bottom: 20,
+      right: 20,
+      hit: 'parley-widget',
+      zIndex: '2147483647',
+    });
+    await page.context().close();
+  });
+
+  it("moves by the site's offset, and by the page's own from the script tag", async () => {
+    const offset = { theme: { offset: { bottom: 120, side: 32 } } };
+    const { url } = await host({ body: banner }, offset);
+    const page = await stack.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await eventually(() => launcher(page).textContent()).toBe('Chat with us');
+    expect(await placement(page)).toMatchObject({ bottom: 120, right: 32, hit: 'parley-widget' });
+    // The open panel still fits above it.
+    await launcher(page).click();
+    const panel = await page.locator('parley-widget iframe').evaluate((el) => el.getBoundingClientRect().top);
+    expect(panel).toBeGreaterThanOrEqual(0);
+    await page.context().close();
+
+    // The page's own, on the left: there from the first paint, and kept once the site's look arrives.
+    const left = { theme: { position: 'left', offset: { bottom: 120, side: 32 } } };
+    const own = await host({ body: banner, script: ' data-offset-bottom="150" data-offset-side="8"' }, left);
+    const ownPage = await stack.newPage({ viewport: { width: 1280, height: 800 } });
+    await ownPage.goto(own.url);
+    expect((await placement(ownPage)).bottom).toBe(150);
+    await eventually(() => launcher(ownPage).textContent()).toBe('Chat with us');
+    expect(await placement(ownPage)).toMatchObject({ bottom: 150, left: 8, hit: 'parley-widget' });
+    await ownPage.context().close();
+
+    // Something that is not a number is ignored, and too much is clamped.
+    const odd = await host({ script: ' data-offset-bottom="lots" data-offset-side="90000"' }, offset);
+    const oddPage = await stack.newPage({ viewport: { width: 1280, height: 800 } });
+    await oddPage.goto(odd.url);
+    await eventually(() => launcher(oddPage).textContent()).toBe('Chat with us');
+    expect(await placement(oddPage)).toMatchObject({ bottom: 120, right: 500 });
+    await oddPage.context().close();
+  });
+});
+
 /** A site that shows its offline form when nobody is there, open on a desktop page. */
 async function openOfflineForm(extra: Parameters<typeof pages>[1] = {}) {
   const { url, site } = await host(extra, { offline: { behaviour: 'form' } });
@@ -366,12 +435,14 @@ describe('when nobody is there', () => {
     const { page, frame, site } = await openOfflineForm({
       body: '<script>window.heard=[];Parley("on","availability",function(a){window.heard.push(a.available)})</script>',
     });
-    const { token } = await stack.relay.services.agents.create({
+    const { agent: lia, token } = await stack.relay.services.agents.create({
       email: `live-${site.id}@t.test`,
       name: 'Lia Live',
       role: 'agent',
       siteIds: [site.id],
     });
+    // Online since last time; opening the console makes her someone who can take the chat.
+    await stack.relay.services.agents.setPresence(lia.id, 'online');
     const agent = await ready(agentClient(stack.relay.url, token));
     await frame.getByRole('textbox', { name: 'Message' }).waitFor();
     await eventually(() => frame.locator('.presence').textContent()).toContain('online');

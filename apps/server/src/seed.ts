@@ -30,6 +30,8 @@ export async function seedIfEmpty(
     role: 'admin',
     password: adminPassword,
   });
+  // Online from the start, so the demo shop's widget says someone is there once the console is open.
+  await services.agents.setPresence(agent.id, 'online');
   for (const [shortcut, body] of CANNED) {
     await services.canned.create(agent, { shortcut, body, shared: true });
   }

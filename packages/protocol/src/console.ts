@@ -124,7 +124,9 @@ export interface VisitorPanel {
   /** False when `name` is made up: greetings then say "there". */
   named: boolean;
   email: string | null;
-  /** Signed in on the site and verified with the site's identity secret. */
+  /** The site signed `email` along with the user id; otherwise the visitor gave it. */
+  emailVerified: boolean;
+  /** Signed in on the site: `userId` is verified with the site's identity secret (the name never is). */
   verified: boolean;
   userId: string | null;
   context: VisitorContext;

@@ -86,7 +86,12 @@ export interface ServerToClientEvents {
 export interface VisitorAuth {
   siteKey: string;
   token?: string;
-  /** A signed-in shop user: `hash` is hex HMAC-SHA256(siteSecret, userId). */
+  /**
+   * A signed-in shop user. `hash` is hex HMAC-SHA256(siteSecret, userId), which verifies the user
+   * id alone, or HMAC-SHA256(siteSecret, userId + "\n" + email), email trimmed and in lower case,
+   * which verifies the email too. `name`, and an email the hash does not cover, are the visitor's
+   * own say.
+   */
   identity?: { userId: string; hash: string; name?: string; email?: string };
 }
 

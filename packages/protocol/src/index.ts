@@ -75,7 +75,13 @@ export {
   AGENT_NAMESPACE,
   VISITOR_NAMESPACE,
 } from './events';
-export { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES, MAX_SYNC_CONVERSATIONS, SYNC_PAGE_SIZE } from './limits';
+export {
+  MAX_LAUNCHER_OFFSET,
+  MAX_MESSAGE_LENGTH,
+  MAX_PACKET_BYTES,
+  MAX_SYNC_CONVERSATIONS,
+  SYNC_PAGE_SIZE,
+} from './limits';
 export type {
   ActionItem,
   AgentSchedule,

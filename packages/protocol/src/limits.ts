@@ -8,3 +8,5 @@ export const MAX_PACKET_BYTES = 64 * 1024;
 export const SYNC_PAGE_SIZE = 500;
 /** Most conversations one `sync` request may name; clients page longer lists. */
 export const MAX_SYNC_CONVERSATIONS = 200;
+/** Farthest a site may move the widget's launcher from the window's edge, in px. */
+export const MAX_LAUNCHER_OFFSET = 500;

@@ -1,6 +1,7 @@
 // Runtime schemas for every inbound payload. Types say what a payload should be; these check
 // what it is. Each schema sits beside the type it guards and is strict: unknown keys are refused.
 import { z } from 'zod';
+import { emailAddressSchema } from './email-schemas';
 import type {
   AgentAuth,
   SeenPayload,
@@ -49,10 +50,16 @@ export const visitorAuthSchema = z.strictObject({
   token: tokenSchema.optional(),
   identity: z
     .strictObject({
-      userId: z.string().min(1).max(200),
+      // No control characters: a line break would make "id\nemail" signable as an id alone.
+      userId: z
+        .string()
+        .min(1)
+        .max(200)
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+        .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
       hash: z.string().regex(/^[0-9a-f]{64}$/, 'hash must be hex HMAC-SHA256'),
       name: z.string().max(200).optional(),
-      email: z.string().max(320).optional(),
+      email: emailAddressSchema.optional(),
     })
     .optional(),
 }) satisfies z.ZodType<VisitorAuth>;

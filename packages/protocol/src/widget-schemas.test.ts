@@ -11,7 +11,13 @@ import {
 describe('site settings', () => {
   it('fills every default from an empty stored value', () => {
     expect(siteSettingsSchema.parse({})).toEqual({
-      theme: { color: '#4f46e5', position: 'right', launcherText: 'Chat with us', logoUrl: null },
+      theme: {
+        color: '#4f46e5',
+        position: 'right',
+        offset: { bottom: 20, side: 20 },
+        launcherText: 'Chat with us',
+        logoUrl: null,
+      },
       language: 'auto',
       preChat: { enabled: false, fields: [], consentText: null, privacyUrl: null },
       businessHours: { enabled: false, timeZone: 'UTC', intervals: [] },
@@ -30,6 +36,9 @@ describe('site settings', () => {
         'businessHours.intervals.0',
       ],
       [{ offline: { behaviour: 'vanish' } }, 'offline.behaviour'],
+      [{ theme: { offset: { bottom: -1 } } }, 'theme.offset.bottom'],
+      [{ theme: { offset: { side: 501 } } }, 'theme.offset.side'],
+      [{ theme: { offset: { bottom: 12.5 } } }, 'theme.offset.bottom'],
       [
         {
           preChat: {

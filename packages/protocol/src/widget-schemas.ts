@@ -1,7 +1,7 @@
 // Runtime schemas for the widget's settings and events. Settings fill every missing field with
 // its default, so a site stored before a setting existed still parses to a complete SiteSettings.
 import { z } from 'zod';
-import { MAX_MESSAGE_LENGTH } from './limits';
+import { MAX_LAUNCHER_OFFSET, MAX_MESSAGE_LENGTH } from './limits';
 import { clientIdSchema, idSchema, timeZoneSchema } from './primitives';
 import {
   type OfflineMessagePayload,
@@ -35,6 +35,9 @@ const emailSchema = z
   .transform((s) => s.trim())
   .refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), 'must be an email address');
 
+/** Pixels between the launcher and the window's edge: the loader clamps a page's own to the same range. */
+const launcherOffset = z.number().int().min(0).max(MAX_LAUNCHER_OFFSET).default(20);
+
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
 
 export const preChatFieldSchema = z.strictObject({
@@ -59,6 +62,7 @@ export const siteSettingsSchema = z.strictObject({
         .regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour')
         .default('#4f46e5'),
       position: z.enum(['left', 'right']).default('right'),
+      offset: z.strictObject({ bottom: launcherOffset, side: launcherOffset }).prefault({}),
       launcherText: line(40).default('Chat with us'),
       logoUrl: httpUrl.nullable().default(null),
     })

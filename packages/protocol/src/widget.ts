@@ -37,6 +37,12 @@ export interface SiteSettings {
     /** "#rrggbb" */
     color: string;
     position: 'left' | 'right';
+    /**
+     * The launcher's distance in px from the bottom of the window and from its side, e.g. to
+     * clear a cookie banner or a sticky cart bar. A page can set its own with the script tag's
+     * `data-offset-bottom` and `data-offset-side`.
+     */
+    offset: { bottom: number; side: number };
     launcherText: string;
     /** https URL of a square logo, shown in the panel header. */
     logoUrl: string | null;

@@ -24,6 +24,8 @@ export interface LauncherLook {
   color: string;
   /** Classes for the launcher's box: `L` on the left, `h` hidden (nobody available, the site hides it). */
   cls: string;
+  /** The launcher's distance from the window's bottom and side, in px (the site's settings). */
+  offset?: [bottom: number, side: number];
   text: string;
   /** The launcher's accessible names in the widget's language: open chat, close chat, chat unavailable. */
   labels: [string, string, string];

@@ -57,23 +57,32 @@ export function VisitorPanel({
         <Avatar id={visitor.id} name={visitor.name} size={44} />
         <div>
           <h2>{visitor.name}</h2>
-          {visitor.email ? (
+          {visitor.email && (
             <div class="muted">
               {visitor.email}{' '}
-              {visitor.verified ? (
-                <span class="badge verified" title="Signed in on the site, verified by its identity secret">
+              {visitor.emailVerified ? (
+                <span class="badge verified" title="Signed by the site with the user id">
                   ✓ verified
                 </span>
               ) : (
-                <span class="badge unverified" title="Typed by the visitor; not proof of identity">
+                <span class="badge unverified" title="Given by the visitor; not proof of identity">
                   unverified
                 </span>
               )}
             </div>
-          ) : (
+          )}
+          {visitor.verified ? (
             <div class="muted">
-              {visitor.verified ? <span class="badge verified">✓ verified user</span> : 'Anonymous visitor'}
+              <span
+                class="badge verified"
+                title="Signed in on the site, verified by its identity secret; a name is the visitor's own"
+              >
+                ✓ verified user
+              </span>{' '}
+              {visitor.userId}
             </div>
+          ) : (
+            !visitor.email && <div class="muted">Anonymous visitor</div>
           )}
         </div>
       </header>

@@ -1,6 +1,7 @@
-// The widget part of a site's settings: look, opening hours, what happens when nobody is
-// there, the pre-chat form and proactive messages. Validation is the relay's (SiteSettings).
-import type { SiteSettings } from '@parley/protocol';
+// The widget part of a site's settings: look (with the launcher's room from the window's edge),
+// opening hours, what happens when nobody is there, the pre-chat form and proactive messages.
+// Validation is the relay's (SiteSettings).
+import { MAX_LAUNCHER_OFFSET, type SiteSettings } from '@parley/protocol';
 
 const DAYS = [
   [1, 'Monday'],
@@ -36,6 +37,8 @@ function keyFor(label: string, taken: string[]): string {
 export function WidgetSettingsForm({ value, onChange }: Props) {
   const set = <K extends keyof SiteSettings>(key: K, part: Partial<SiteSettings[K]>) =>
     onChange({ ...value, [key]: { ...(value[key] as object), ...part } });
+  const setOffset = (offset: Partial<SiteSettings['theme']['offset']>) =>
+    set('theme', { offset: { ...value.theme.offset, ...offset } });
   const hours = value.businessHours;
   const dayInterval = (day: number) => hours.intervals.find((i) => i.day === day);
   const setDay = (day: number, interval: { from: string; to: string } | null) =>
@@ -64,6 +67,28 @@ export function WidgetSettingsForm({ value, onChange }: Props) {
               <option value="right">Bottom right</option>
               <option value="left">Bottom left</option>
             </select>
+          </label>
+          <label title="Room to leave for a cookie banner or a sticky cart bar">
+            Space below (px)
+            <input
+              type="number"
+              min={0}
+              max={MAX_LAUNCHER_OFFSET}
+              step={1}
+              value={value.theme.offset.bottom}
+              onInput={(e) => setOffset({ bottom: Number(text(e)) })}
+            />
+          </label>
+          <label title="Room to leave on the launcher's side of the window">
+            Space beside (px)
+            <input
+              type="number"
+              min={0}
+              max={MAX_LAUNCHER_OFFSET}
+              step={1}
+              value={value.theme.offset.side}
+              onInput={(e) => setOffset({ side: Number(text(e)) })}
+            />
           </label>
           <label>
             Launcher text

@@ -1,10 +1,20 @@
 import type { TimelineEntry } from '@parley/client';
-import type { CannedResponse, Conversation, InboxItem, Message } from '@parley/protocol';
+import type {
+  CannedResponse,
+  Conversation,
+  ConversationDetails,
+  InboxItem,
+  Message,
+  VisitorPanel as VisitorPanelData,
+} from '@parley/protocol';
+import { siteSettingsSchema } from '@parley/protocol/schemas';
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Composer } from './Composer';
 import { InboxList } from './InboxList';
 import { Timeline } from './Timeline';
+import { VisitorPanel } from './VisitorPanel';
+import { WidgetSettingsForm } from './WidgetSettingsForm';
 
 afterEach(cleanup);
 
@@ -283,5 +293,87 @@ describe('Composer', () => {
     expect(screen.getByText(/limited to 4000 characters/)).toBeTruthy();
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(onSend).not.toHaveBeenCalled();
+  });
+});
+
+describe('VisitorPanel', () => {
+  function details(visitor: Partial<VisitorPanelData>): ConversationDetails {
+    return {
+      conversation: conversation('c1'),
+      site: { id: 'site1', name: 'Hearth & Co.' },
+      visitor: {
+        id: 'visitor-c1',
+        name: 'Maria',
+        named: true,
+        email: 'maria@shop.example',
+        emailVerified: false,
+        verified: true,
+        userId: 'user-42',
+        context: {
+          url: null,
+          title: null,
+          referrer: null,
+          language: null,
+          timeZone: null,
+          userAgent: null,
+          screen: null,
+        },
+        pages: [],
+        attributes: {},
+        fields: {},
+        ...visitor,
+      },
+      past: [],
+    };
+  }
+  const head = () => screen.getByRole('complementary', { name: 'Visitor' }).querySelector('header')!;
+  const badges = () =>
+    [...head().querySelectorAll('.badge')].map((b) => [b.parentElement?.textContent, b.className]);
+
+  it('marks verified only what the site signed: the user id, and the email when the hash covered it', () => {
+    render(<VisitorPanel details={details({})} now={NOW} onOpen={() => {}} />);
+    expect(badges()).toEqual([
+      ['maria@shop.example unverified', 'badge unverified'],
+      ['✓ verified user user-42', 'badge verified'],
+    ]);
+    cleanup();
+    render(<VisitorPanel details={details({ emailVerified: true })} now={NOW} onOpen={() => {}} />);
+    expect(badges()).toEqual([
+      ['maria@shop.example ✓ verified', 'badge verified'],
+      ['✓ verified user user-42', 'badge verified'],
+    ]);
+  });
+
+  it('shows an anonymous visitor’s typed email as unverified, and no email as anonymous', () => {
+    render(<VisitorPanel details={details({ verified: false, userId: null })} now={NOW} onOpen={() => {}} />);
+    expect(badges()).toEqual([['maria@shop.example unverified', 'badge unverified']]);
+    cleanup();
+    render(
+      <VisitorPanel
+        details={details({ verified: false, userId: null, email: null, named: false })}
+        now={NOW}
+        onOpen={() => {}}
+      />,
+    );
+    expect(badges()).toEqual([]);
+    expect(head().textContent).toContain('Anonymous visitor');
+  });
+});
+
+describe('WidgetSettingsForm', () => {
+  it("sets the launcher's room from the bottom and the side, keeping the other", () => {
+    const onChange = vi.fn();
+    const value = siteSettingsSchema.parse({});
+    render(<WidgetSettingsForm value={value} onChange={onChange} />);
+    const below = screen.getByLabelText('Space below (px)') as HTMLInputElement;
+    expect(below.value).toBe('20');
+    expect(below.max).toBe('500');
+    fireEvent.input(below, { target: { value: '96' } });
+    expect(onChange).toHaveBeenLastCalledWith({
+      ...value,
+      theme: { ...value.theme, offset: { bottom: 96, side: 20 } },
+    });
+    fireEvent.input(screen.getByLabelText('Space beside (px)'), { target: { value: '8' } });
+    expect(onChange.mock.lastCall?.[0].theme.offset).toEqual({ bottom: 20, side: 8 });
   });
 });

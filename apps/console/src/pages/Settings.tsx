@@ -239,7 +239,8 @@ function SiteForm({
         <h2>Identity verification</h2>
         <p class="muted">
           Your backend signs each signed-in user's id with this secret (HMAC-SHA256) so agents see them as
-          verified. It is shown once: keep it on your server, never in the page.
+          verified; sign <code>id + "\n" + email</code> (email in lower case) to have the email shown as
+          verified too. It is shown once: keep it on your server, never in the page.
         </p>
         {secret ? (
           <div class="snippet secret">

@@ -21,6 +21,7 @@ export async function agentFromRequest(services: Services, req: Request): Promis
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** No Origin (a script, not a browser page) or the relay's own: the console. */
 function sameOrigin(req: Request): boolean {
   const origin = req.get('origin');
   if (!origin) return true;
@@ -29,6 +30,15 @@ function sameOrigin(req: Request): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Refuses a change a page of another origin asked for. SameSite=Strict keeps other sites' pages
+ * from sending the cookie, but a page of the same site on another host or port still sends it.
+ */
+export function requireSameOrigin(req: Request, res: Response, next: NextFunction): void {
+  if (sameOrigin(req)) next();
+  else sendError(res, 'origin_not_allowed', 'changes come from the Parley console only');
 }
 
 export function requireAgent(services: Services) {

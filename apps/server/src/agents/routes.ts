@@ -22,7 +22,7 @@ import { parse } from '../http/parse';
 import { BucketMap } from '../realtime/rate';
 import type { Services } from '../services';
 import { clearSessionCookie, sessionFromCookieHeader, setSessionCookie } from './cookie';
-import { requireAgent } from './http-auth';
+import { requireAgent, requireSameOrigin } from './http-auth';
 
 import { agentOf, idParam, requireAdmin, route } from './route';
 
@@ -69,6 +69,7 @@ export function agentRouter(services: Services, config: Config): Router {
 
   router.post(
     '/api/auth/logout',
+    requireSameOrigin,
     route(async (req, res) => {
       const session = sessionFromCookieHeader(req.get('cookie'));
       if (session) await services.agents.signOut(session);

@@ -1,6 +1,7 @@
 // Agents: accounts (passwords, invites, sessions, API tokens), roles and site access, teams,
 // and presence. Signing out, a password change or deactivation is announced on `events` so
-// realtime can close that agent's live sockets.
+// realtime can close that agent's live sockets. Who can take a chat now is answered here, once,
+// for routing and for the widget alike.
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -14,6 +15,9 @@ import { hashPassword, verifyPassword } from './passwords';
 
 /** An agent as the relay authorises it: the console's profile without presence and status. */
 export type Agent = Omit<AgentProfile, 'presence' | 'active' | 'invited'>;
+
+/** Which of these agents have a console connected, on any relay. */
+export type ConnectedAmong = (agentIds: string[]) => Promise<Set<string>>;
 
 export interface AgentEventMap {
   /** The agent's sessions ended (sign-out, password change, deactivation): close its sockets. */
@@ -53,6 +57,8 @@ export class AgentService {
   private readonly sessions;
   private readonly teams;
   readonly events = new EventEmitter<AgentEventMap>();
+  /** Until realtime answers it, nobody has a console open. */
+  private connectedAmong: ConnectedAmong = async () => new Set();
 
   constructor(
     connection: Connection,
@@ -227,9 +233,16 @@ export class AgentService {
     return profile;
   }
 
+  /** Realtime tells the service how to learn which agents have a console connected (see available). */
+  answerConnections(connectedAmong: ConnectedAmong): void {
+    this.connectedAmong = connectedAmong;
+  }
+
   /**
-   * Agents who may take a new conversation of the site now: active, online, with access to the
-   * site and, when a team is named, in it. Each with its capacity and when it last got one.
+   * Agents who can take a new conversation of the site now: active, presence online (not away or
+   * offline), a console connected on some relay, with access to the site and, when a team is
+   * named, in it. Each with its capacity and when it last got one. Routing assigns among them and
+   * the widget says someone is there when there is one.
    */
   async available(
     siteId: string,
@@ -242,12 +255,16 @@ export class AgentService {
     };
     if (teamId) filter.teamIds = new ObjectId(teamId);
     const docs = await this.model.find(filter).lean<AgentDoc[]>();
-    return docs.map((doc) => ({
-      id: doc._id.toHexString(),
-      name: doc.name,
-      capacity: doc.capacity ?? 8,
-      lastAssignedAt: doc.lastAssignedAt ?? null,
-    }));
+    if (docs.length === 0) return [];
+    const connected = await this.connectedAmong(docs.map((doc) => doc._id.toHexString()));
+    return docs
+      .filter((doc) => connected.has(doc._id.toHexString()))
+      .map((doc) => ({
+        id: doc._id.toHexString(),
+        name: doc.name,
+        capacity: doc.capacity ?? 8,
+        lastAssignedAt: doc.lastAssignedAt ?? null,
+      }));
   }
 
   /** Which of these agents answer the site: active, and an admin or one of its agents. */
@@ -265,12 +282,9 @@ export class AgentService {
     return new Set(docs.map((doc) => doc._id.toHexString()));
   }
 
-  /** Which of these agents have set themselves away. */
-  async awayAmong(agentIds: string[]): Promise<Set<string>> {
-    const docs = await this.model
-      .find({ _id: trusted({ $in: agentIds.map((id) => new ObjectId(id)) }), presence: 'away' }, { _id: 1 })
-      .lean<{ _id: ObjectId }[]>();
-    return new Set(docs.map((doc) => doc._id.toHexString()));
+  /** Whether anyone can take a new conversation of the site now (see available). */
+  async canAnswer(siteId: string): Promise<boolean> {
+    return (await this.available(siteId, null)).length > 0;
   }
 
   async markAssigned(agentId: string): Promise<void> {

@@ -4,7 +4,7 @@ import type { Conversation, InboxItem, Message } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay } from '../testing';
-import { ready, visitorClient } from '../testing/clients';
+import { agentClient, ready, visitorClient } from '../testing/clients';
 import { ConsoleHttp } from '../testing/console-http';
 import { csvCell } from './routes';
 import { pickBalanced } from './routing';
@@ -402,6 +402,10 @@ describe('balanced routing', () => {
       await services.agents.setPresence(ana.agent.id, 'online');
       await services.agents.setPresence(bob.agent.id, 'online');
       await services.agents.setPresence(away.agent.id, 'away');
+      // Each at the console: an online agent without one takes no chats.
+      for (const { token } of [ana, bob, away]) {
+        open.push(await ready(agentClient(relay.relay.url, token)));
+      }
       // Admins see every site; keep this one offline so the pool is exactly Ana and Bob.
       await services.agents.setPresence(relay.admin.agent.id, 'offline');
       const assignees: (string | null)[] = [];
@@ -470,7 +474,7 @@ describe('snoozing and teams', () => {
       await services.agents.setPresence(relay.admin.agent.id, 'offline');
       const team = await services.agents.createTeam('Wholesale');
       if (!team.ok) throw new Error(team.message);
-      const { agent: member } = await services.agents.create({
+      const { agent: member, token: memberToken } = await services.agents.create({
         email: 'w@team.test',
         name: 'Wanda Wholesale',
         role: 'agent',
@@ -486,6 +490,7 @@ describe('snoozing and teams', () => {
       await eventually(() => expect(visitor.pending()).toHaveLength(0));
       // The routing the message started has found nobody before the member comes online.
       await services.routing.settled();
+      open.push(await ready(agentClient(relay.relay.url, memberToken)));
       await services.agents.setPresence(member.id, 'online');
       const moved = await services.actions.apply(relay.agent.agent, started.conversation.id, {
         action: 'transfer',

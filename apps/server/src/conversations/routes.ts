@@ -57,6 +57,7 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
           name: visitor?.name || visitor?.email || anonymousName(conversation.visitorId),
           named: Boolean(visitor?.name),
           email: visitor?.email ?? null,
+          emailVerified: visitor?.emailVerified ?? false,
           verified: Boolean(visitor?.userId),
           userId: visitor?.userId ?? null,
           context: visitor?.context ?? {

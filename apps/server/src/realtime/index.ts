@@ -12,6 +12,7 @@ import { setUpAgentNamespace } from './agent-namespace';
 import {
   ADMINS,
   type AgentNamespace,
+  agentRoom,
   createRateLimits,
   type RealtimeContext,
   safeOrigin,
@@ -69,6 +70,11 @@ export async function attachRealtime(
   };
   setUpVisitorNamespace(ctx);
   setUpAgentNamespace(ctx);
+  // A console is open where an agent's socket is, on this relay or, through the adapter, another.
+  services.agents.answerConnections(async (agentIds) => {
+    const sockets = await agents.in(agentIds.map(agentRoom)).fetchSockets();
+    return new Set(sockets.map((socket) => socket.data.agent.id));
+  });
 
   // Visitors learn at once when an agent who can answer them comes, goes, or steps away.
   const announcer = availabilityAnnouncer(ctx);

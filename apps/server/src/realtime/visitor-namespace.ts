@@ -55,10 +55,11 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
       let visitor: Visitor | null = null;
       let token: string | undefined;
       if (auth.identity) {
-        if (!services.sites.verifyIdentity(site, auth.identity.userId, auth.identity.hash)) {
-          return next(refusal('unauthorized', 'identity verification failed'));
-        }
-        visitor = await services.visitors.identified(site.id, auth.identity.userId, auth.identity);
+        const proof = services.sites.verifyIdentity(site, auth.identity);
+        if (!proof) return next(refusal('unauthorized', 'identity verification failed'));
+        const { userId, name, email } = auth.identity;
+        const emailSigned = proof === 'user-and-email';
+        visitor = await services.visitors.identified(site.id, userId, { name, email, emailSigned });
       } else if (auth.token) {
         visitor = await services.visitors.byToken(site.id, auth.token);
         token = auth.token;

@@ -42,9 +42,25 @@ export function normaliseOrigin(origin: string): string {
   return url.origin.toLowerCase();
 }
 
-/** hex HMAC-SHA256(secret, userId): what a site's backend computes to vouch for a signed-in user. */
-export function identityHash(secret: string, userId: string): string {
-  return createHmac('sha256', secret).update(userId).digest('hex');
+/**
+ * What a site's backend computes to vouch for a signed-in user: hex HMAC-SHA256(secret, userId)
+ * for the user id alone, or over `userId + "\n" + email` (email trimmed, lower case) to vouch for
+ * the email as well. The relay refuses user ids with a line break, and a site must never sign one:
+ * "victim\nx@evil.example" signed as an id would pass for user "victim" with that email.
+ * @example identityHash(secret, 'user-42', 'Maria@Shop.example') // HMAC of "user-42\nmaria@shop.example"
+ */
+export function identityHash(secret: string, userId: string, email?: string): string {
+  const signed = email === undefined ? userId : `${userId}\n${email.trim().toLowerCase()}`;
+  return createHmac('sha256', secret).update(signed).digest('hex');
+}
+
+/** What a verified identity's hash covers: the user id, or the user id and the email. */
+export type IdentityProof = 'user' | 'user-and-email';
+
+function sameHash(expectedHex: string, givenHex: string): boolean {
+  const expected = Buffer.from(expectedHex, 'hex');
+  const given = Buffer.from(givenHex, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export class SiteService {
@@ -104,11 +120,19 @@ export class SiteService {
     return this.model.estimatedDocumentCount();
   }
 
-  /** Constant-time check of a user's identity hash against the site's secret. */
-  verifyIdentity(site: Site, userId: string, hash: string): boolean {
-    const expected = Buffer.from(identityHash(site.identitySecret, userId), 'hex');
-    const given = Buffer.from(hash, 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected);
+  /**
+   * Constant-time check of a user's identity hash against the site's secret: what it covers, or
+   * null when it is not the site's. An email the hash does not cover is only the visitor's say.
+   */
+  verifyIdentity(
+    site: Site,
+    identity: { userId: string; hash: string; email?: string },
+  ): IdentityProof | null {
+    const { userId, hash, email } = identity;
+    if (email !== undefined && sameHash(identityHash(site.identitySecret, userId, email), hash)) {
+      return 'user-and-email';
+    }
+    return sameHash(identityHash(site.identitySecret, userId), hash) ? 'user' : null;
   }
 
   isOriginAllowed(site: Site, origin: string | undefined): boolean {

@@ -14,6 +14,8 @@ const visitorSchema = new Schema(
     userId: { type: String },
     name: { type: String, maxlength: 200 },
     email: { type: String, maxlength: 320 },
+    /** Set when the site signed `email` with the user id (see SiteService.verifyIdentity); any other address clears it. */
+    emailVerified: { type: Boolean, default: false },
     /** Set when mail to `email` bounced; cleared when the visitor gives an address again. */
     emailFailing: { type: Boolean, default: false },
     lastSeenAt: { type: Date },

@@ -31,6 +31,8 @@ export interface Visitor {
   userId: string | null;
   name: string | null;
   email: string | null;
+  /** The site signed `email` along with the user id; otherwise the address is only the visitor's say. */
+  emailVerified: boolean;
   /** Mail to `email` bounced. */
   emailFailing: boolean;
 }
@@ -42,6 +44,7 @@ function toVisitor(doc: VisitorDoc): Visitor {
     userId: doc.userId ?? null,
     name: doc.name ?? null,
     email: doc.email ?? null,
+    emailVerified: Boolean(doc.email && doc.emailVerified),
     emailFailing: doc.emailFailing ?? false,
   };
 }
@@ -97,22 +100,27 @@ export class VisitorService {
     return updated.modifiedCount === 1 ? token : null;
   }
 
-  /** The visitor record of a verified shop user, created on first sight. */
+  /**
+   * The visitor record of a verified shop user, created on first sight. `emailSigned` says the
+   * site's hash covered the email too; the name never is.
+   */
   async identified(
     siteId: string,
     userId: string,
-    profile: { name?: string | undefined; email?: string | undefined },
+    profile: { name?: string | undefined; email?: string | undefined; emailSigned: boolean },
   ): Promise<Visitor> {
+    const { name, email, emailSigned } = profile;
     const set: Record<string, unknown> = { lastSeenAt: new Date() };
-    if (profile.name) set.name = profile.name;
-    if (profile.email) set.email = profile.email;
+    if (name) set.name = name;
+    if (email && emailSigned) Object.assign(set, { email, emailVerified: true });
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await this.model
           .findOneAndUpdate({ siteId, userId }, { $set: set }, { upsert: true, returnDocument: 'after' })
           .lean<VisitorDoc>();
         if (!doc) throw new Error('upsert returned no visitor');
-        return toVisitor(doc);
+        if (!email || emailSigned || doc.email === email) return toVisitor(doc);
+        return toVisitor((await this.setUnsignedEmail(doc._id.toHexString(), email, {})) ?? doc);
       } catch (error) {
         // Two first connections at once: the unique index lets one insert, the other retries.
         if ((error as { code?: number }).code !== 11000 || attempt > 2) throw error;
@@ -127,7 +135,28 @@ export class VisitorService {
 
   /** Records the email a visitor gave (validated by the caller); a new address is not failing. */
   async setEmail(visitorId: string, email: string): Promise<void> {
-    await this.model.updateOne({ _id: visitorId }, { $set: { email, emailFailing: false } });
+    await this.setUnsignedEmail(visitorId, email, { emailFailing: false });
+  }
+
+  /**
+   * Stores an address the site did not sign, with `set`: the address the site signed before stays
+   * marked verified only when it is this same one. Checked in the filter, not read first, so a
+   * signed handshake in between can only leave the address unmarked, never mark another one.
+   */
+  private async setUnsignedEmail(
+    visitorId: string,
+    email: string,
+    set: Record<string, unknown>,
+  ): Promise<VisitorDoc | null> {
+    const after = { returnDocument: 'after' } as const;
+    return (
+      (await this.model
+        .findOneAndUpdate({ _id: visitorId, email }, { $set: { ...set, email } }, after)
+        .lean<VisitorDoc>()) ??
+      (await this.model
+        .findOneAndUpdate({ _id: visitorId }, { $set: { ...set, email, emailVerified: false } }, after)
+        .lean<VisitorDoc>())
+    );
   }
 
   /** Marks the visitor's address as failing after a bounce, unless they gave another one since. */
@@ -190,7 +219,7 @@ export class VisitorService {
     return { ok: true };
   }
 
-  /** Stores what the visitor typed into the pre-chat or offline form. Never identity: just a profile. */
+  /** Stores what the visitor typed into the pre-chat or offline form. Never identity: just a profile (unverified). */
   async updateProfile(
     visitorId: string,
     profile: {
@@ -202,13 +231,10 @@ export class VisitorService {
   ): Promise<void> {
     const set: Record<string, unknown> = {};
     if (profile.name) set.name = profile.name;
-    if (profile.email) {
-      set.email = profile.email;
-      set.emailFailing = false;
-    }
     for (const [key, value] of Object.entries(profile.fields ?? {})) set[`fields.${key}`] = value;
     if (profile.consent) set.consentAt = new Date();
-    if (Object.keys(set).length > 0) await this.model.updateOne({ _id: visitorId }, { $set: set });
+    if (profile.email) await this.setUnsignedEmail(visitorId, profile.email, { ...set, emailFailing: false });
+    else if (Object.keys(set).length > 0) await this.model.updateOne({ _id: visitorId }, { $set: set });
   }
 
   /** Everything the widget reported about a visitor, for the console's visitor panel. */

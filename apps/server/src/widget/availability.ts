@@ -1,7 +1,8 @@
 // Whether anyone can answer a site's visitors now: inside its business hours (in the site's
-// time zone) and with an agent connected and not away. The widget acts on `available`.
+// time zone) and with an agent who can take a chat (the agents domain's one definition, which
+// routing uses too). The widget acts on `available`.
 import type { Availability, SiteSettings } from '@parley/protocol';
-import { ADMINS, type RealtimeContext, siteRoom, siteVisitorsRoom } from '../realtime/context';
+import { type RealtimeContext, siteVisitorsRoom } from '../realtime/context';
 import type { Site } from '../sites/service';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -24,24 +25,13 @@ export function withinBusinessHours(hours: SiteSettings['businessHours'], now: D
   );
 }
 
-/**
- * Whether an agent who may answer this site is connected and has not set themselves away.
- * Signing out closes an agent's sockets, so a connected agent is one at the console.
- */
-export async function agentsOnline(ctx: RealtimeContext, siteId: string): Promise<boolean> {
-  const sockets = await ctx.agents.in([siteRoom(siteId), ADMINS]).fetchSockets();
-  if (sockets.length === 0) return false;
-  const away = await ctx.services.agents.awayAmong([...new Set(sockets.map((s) => s.data.agent.id))]);
-  return sockets.some((s) => !away.has(s.data.agent.id));
-}
-
 export async function availability(
   ctx: RealtimeContext,
   site: Site,
   now = new Date(),
 ): Promise<Availability> {
   const withinHours = withinBusinessHours(site.widget.businessHours, now);
-  const online = await agentsOnline(ctx, site.id);
+  const online = await ctx.services.agents.canAnswer(site.id);
   return { available: withinHours && online, withinHours, agentsOnline: online };
 }
 

@@ -5,6 +5,7 @@ import type { ChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
 import type { Availability, Conversation, Message, Result } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { agentModel } from '../agents/model';
 import { resolveConversation, SHOP_ORIGIN, startTestRelay } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
 
@@ -154,7 +155,7 @@ describe('site settings', () => {
     expect((await env.relay.services.sites.byPublicKey(site.publicKey))?.widget.theme.color).toBe('#4f46e5');
 
     const good = await env.relay.services.sites.updateSettings(site.id, {
-      theme: { color: '#0a7d3b', position: 'left', launcherText: 'Ask us' },
+      theme: { color: '#0a7d3b', position: 'left', offset: { bottom: 90 }, launcherText: 'Ask us' },
       offline: { behaviour: 'form' },
     });
     expect(good.ok).toBe(true);
@@ -162,6 +163,7 @@ describe('site settings', () => {
     expect(stored?.widget.theme).toEqual({
       color: '#0a7d3b',
       position: 'left',
+      offset: { bottom: 90, side: 20 },
       launcherText: 'Ask us',
       logoUrl: null,
     });
@@ -408,6 +410,11 @@ describe('offline contact form and availability', () => {
       ok: true,
       availability: { available: false, withinHours: true, agentsOnline: false },
     });
+    // Someone can answer: presence online, and the console open.
+    await env.relay.services.agents.setPresence(env.admin.agent.id, 'online');
+    expect(await ask(client, 'availability', {})).toMatchObject({
+      availability: { available: false, agentsOnline: false },
+    });
     const admin = track(await ready(agentClient(env.relay.url, env.admin.token)));
     expect(await ask(client, 'availability', {})).toMatchObject({
       availability: { available: true, agentsOnline: true },
@@ -456,6 +463,8 @@ describe('live availability', () => {
     other.socket.on('availability', (a: Availability) => elsewhere.push(a));
     const latest = () => pushes.at(-1);
 
+    // Online since last time (written as stored, so it is not itself announced): opening the console is the change.
+    await agentModel(env.relay.connection).updateOne({ _id: clerk.id }, { $set: { presence: 'online' } });
     const agent = track(await ready(agentClient(env.relay.url, token)));
     await eventually(() =>
       expect(latest()).toEqual({ available: true, withinHours: true, agentsOnline: true }),

@@ -466,6 +466,7 @@ function launcherLook(ongoing: boolean): LauncherLook {
   return {
     color: theme.color,
     cls: `${theme.position === 'left' ? 'L' : ''}${hidden ? ' h' : ''}`,
+    offset: [theme.offset.bottom, theme.offset.side],
     text: theme.launcherText,
     labels: [strings.openChat, strings.closeChat, strings.unavailable],
   };

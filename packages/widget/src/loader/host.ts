@@ -39,6 +39,7 @@ function start(
   const draw = () => {
     box.className = `${look.cls}${open ? ' o' : ''}${failed ? ' x' : ''}`;
     if (look.color) host.style.setProperty('--c', look.color);
+    look.offset?.map((px, i) => host.style.setProperty(i ? '--s' : '--b', `${px}px`));
     label.textContent = failed ? look.labels[2] : greeting || look.text;
     button.ariaLabel = look.labels[failed ? 2 : open ? 1 : 0];
     button.ariaExpanded = `${open}`;

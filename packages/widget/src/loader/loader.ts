@@ -2,6 +2,7 @@
 // shadow root (the host page's CSS cannot reach in) and, on first interaction or when the
 // browser is idle, loads host.js, which opens the chat iframe and runs the JS API. Calls made
 // before then wait in the `Parley` queue. No framework: every byte counts.
+import { MAX_LAUNCHER_OFFSET } from '@parley/protocol';
 import type { Launcher, ParleyGlobal } from './launcher';
 import { CSS } from './style';
 
@@ -30,6 +31,14 @@ if (script && site && !w.Parley?.$) {
   const label = doc.createElement('span');
   const badge = doc.createElement('b');
   button.ariaLabel = 'Open chat';
+  // A page's own launcher offset (data-offset-bottom, data-offset-side, in px) wins over the
+  // site's: set on the box, it hides what host.js later sets on the host element. A value that
+  // is not a number is ignored; a large one is clamped as the site's settings are.
+  const data = script.dataset;
+  [data.offsetBottom, data.offsetSide].forEach((value, i) => {
+    const px = parseInt(`${value}`, 10);
+    if (px >= 0) box.style.setProperty(i ? '--s' : '--b', `${Math.min(px, MAX_LAUNCHER_OFFSET)}px`);
+  });
   button.append(label, badge);
   box.append(button);
   root.append(box);
