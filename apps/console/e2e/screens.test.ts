@@ -149,69 +149,73 @@ async function signIn(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-it.runIf(OUT)('takes the main screens of each build', async () => {
-  for (const [label, folder] of BUILDS) {
-    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-      const dir = join(OUT, label);
-      mkdirSync(dir, { recursive: true });
-      const context = await stack.browser.newContext({
-        viewport,
-        locale: 'en-GB',
-        timezoneId: 'Europe/Warsaw',
-        permissions: ['notifications'],
-      });
-      // The relay serves whatever build the link points at, with its own headers (its CSP).
-      rmSync(SERVED, { force: true });
-      symlinkSync(folder, SERVED);
-      // The transcript page opens the print dialog, which a headless browser would wait on.
-      await context.addInitScript(() => {
-        window.print = () => {};
-      });
-      const shot = async (page: Page, name: string) => {
-        // Lets late answers and the fonts settle so two builds are caught in the same state.
-        await page.waitForLoadState('networkidle');
-        await page.waitForTimeout(400);
-        await page.screenshot({
-          path: join(dir, `${name}-${size}.png`),
-          fullPage: true,
-          animations: 'disabled',
-          caret: 'hide',
+it.runIf(OUT)(
+  'takes the main screens of each build',
+  async () => {
+    for (const [label, folder] of BUILDS) {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        const dir = join(OUT, label);
+        mkdirSync(dir, { recursive: true });
+        const context = await stack.browser.newContext({
+          viewport,
+          locale: 'en-GB',
+          timezoneId: 'Europe/Warsaw',
+          permissions: ['notifications'],
         });
-      };
-      const visit = async (page: Page, hash: string, name: string, ready: string) => {
-        await page.goto(`${stack.relay.url}/console/#${hash}`);
-        await page.reload();
-        await page.locator(ready).first().waitFor({ state: 'attached' });
-        await shot(page, name);
-      };
+        // The relay serves whatever build the link points at, with its own headers (its CSP).
+        rmSync(SERVED, { force: true });
+        symlinkSync(folder, SERVED);
+        // The transcript page opens the print dialog, which a headless browser would wait on.
+        await context.addInitScript(() => {
+          window.print = () => {};
+        });
+        const shot = async (page: Page, name: string) => {
+          // Lets late answers and the fonts settle so two builds are caught in the same state.
+          await page.waitForLoadState('networkidle');
+          await page.waitForTimeout(400);
+          await page.screenshot({
+            path: join(dir, `${name}-${size}.png`),
+            fullPage: true,
+            animations: 'disabled',
+            caret: 'hide',
+          });
+        };
+        const visit = async (page: Page, hash: string, name: string, ready: string) => {
+          await page.goto(`${stack.relay.url}/console/#${hash}`);
+          await page.reload();
+          await page.locator(ready).first().waitFor({ state: 'attached' });
+          await shot(page, name);
+        };
 
-      await context.clock.setFixedTime(now);
-      const login = await context.newPage();
-      await login.goto(`${stack.relay.url}/console/`);
-      await login.getByRole('button', { name: 'Sign in' }).waitFor();
-      await shot(login, 'sign-in');
-      await login.close();
+        await context.clock.setFixedTime(now);
+        const login = await context.newPage();
+        await login.goto(`${stack.relay.url}/console/`);
+        await login.getByRole('button', { name: 'Sign in' }).waitFor();
+        await shot(login, 'sign-in');
+        await login.close();
 
-      const page = await signIn(context);
-      await visit(page, `/inbox/open/${ids.chat}`, 'inbox-chat', '.bubble:has-text("Four are in stock")');
-      await page.getByRole('button', { name: /^Filters/ }).click();
-      await shot(page, 'inbox-filters');
-      await visit(page, `/inbox/open/${ids.email}`, 'inbox-email', '.email-channel.on');
-      await visit(page, '/inbox/open', 'inbox-list', '.inbox-row');
-      await visit(page, '/settings/sites', 'settings-sites', '.site-form');
-      await visit(page, '/settings/agents', 'settings-agents', '.table tbody tr');
-      await visit(page, '/settings/canned', 'settings-canned', '.canned-list li');
-      await visit(page, '/email/mailbox', 'email-mailbox', '.mailbox-row');
-      await page.locator('.mailbox-row').first().click();
-      await page.getByRole('article', { name: 'Email' }).waitFor();
-      await shot(page, 'email-open');
-      await visit(page, '/email/held', 'email-held', '.email-page .card');
-      await visit(page, '/email/settings', 'email-settings', '.email-settings li');
-      await visit(page, '/meetings/upcoming', 'meetings-upcoming', '.upcoming-day');
-      await visit(page, '/meetings/schedule', 'meetings-schedule', '.week-row');
-      await visit(page, '/meetings/rules', 'meetings-rules', '.site-rules .row');
-      await visit(page, `/print/${ids.chat}`, 'print', 'article.print');
-      await context.close();
+        const page = await signIn(context);
+        await visit(page, `/inbox/open/${ids.chat}`, 'inbox-chat', '.bubble:has-text("Four are in stock")');
+        await page.getByRole('button', { name: /^Filters/ }).click();
+        await shot(page, 'inbox-filters');
+        await visit(page, `/inbox/open/${ids.email}`, 'inbox-email', '.email-channel.on');
+        await visit(page, '/inbox/open', 'inbox-list', '.inbox-row');
+        await visit(page, '/settings/sites', 'settings-sites', '.site-form');
+        await visit(page, '/settings/agents', 'settings-agents', '.table tbody tr');
+        await visit(page, '/settings/canned', 'settings-canned', '.canned-list li');
+        await visit(page, '/email/mailbox', 'email-mailbox', '.mailbox-row');
+        await page.locator('.mailbox-row').first().click();
+        await page.getByRole('article', { name: 'Email' }).waitFor();
+        await shot(page, 'email-open');
+        await visit(page, '/email/held', 'email-held', '.email-page .card');
+        await visit(page, '/email/settings', 'email-settings', '.email-settings li');
+        await visit(page, '/meetings/upcoming', 'meetings-upcoming', '.upcoming-day');
+        await visit(page, '/meetings/schedule', 'meetings-schedule', '.week-row');
+        await visit(page, '/meetings/rules', 'meetings-rules', '.site-rules .row');
+        await visit(page, `/print/${ids.chat}`, 'print', 'article.print');
+        await context.close();
+      }
     }
-  }
-});
+  },
+  120_000 * BUILDS.length,
+);

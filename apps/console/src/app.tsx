@@ -12,6 +12,7 @@ import { Login } from './pages/Login';
 import { Print } from './pages/Print';
 import { go, useHashRoute } from './route';
 import { Settings } from './settings/SettingsPage';
+import './app.css';
 
 export function App() {
   const route = useHashRoute();

@@ -1,6 +1,7 @@
 // The widget part of a site's settings: look, opening hours, what happens when nobody is
 // there, the pre-chat form and proactive messages. Validation is the relay's (SiteSettings).
 import type { SiteSettings } from '@parley/protocol';
+import './WidgetSettingsForm.css';
 
 const DAYS = [
   [1, 'Monday'],

@@ -3,6 +3,7 @@
 import type { AgentProfile, InboxQuery, Team } from '@parley/protocol';
 import { useState } from 'preact/hooks';
 import { api, type Me } from '../api';
+import './inbox.css';
 
 export type Filters = Omit<InboxQuery, 'view'>;
 

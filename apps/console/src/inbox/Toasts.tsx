@@ -1,4 +1,5 @@
 // The toasts on screen; one that names a conversation opens it.
+import './inbox.css';
 import type { Toast } from './useToasts';
 
 export function Toasts({ toasts, onOpen }: { toasts: Toast[]; onOpen: (conversationId: string) => void }) {

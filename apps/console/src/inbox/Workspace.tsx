@@ -25,6 +25,7 @@ import { useDirectory } from './useDirectory';
 import { useInbox } from './useInbox';
 import { useToasts } from './useToasts';
 import { useUnread } from './useUnread';
+import './inbox.css';
 
 export function Workspace({
   me,

@@ -3,6 +3,7 @@ import type { AgentProfile, Team } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Me } from '../api';
 import { useFlash } from './useFlash';
+import './settings.css';
 
 export function AgentsTab({ me }: { me: Me }) {
   const [agents, setAgents] = useState<AgentProfile[]>([]);

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Me } from '../api';
 import { go } from '../route';
 import { useFlash } from './useFlash';
+import './settings.css';
 
 export function CannedTab({ me }: { me: Me }) {
   const [canned, setCanned] = useState<CannedResponse[]>([]);

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { SiteForm } from './SiteForm';
 import { useFlash } from './useFlash';
+import './settings.css';
 
 export function SitesTab() {
   const [sites, setSites] = useState<SiteAdminView[]>([]);
