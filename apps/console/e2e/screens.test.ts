@@ -107,7 +107,12 @@ beforeAll(async () => {
   const reply = desk.getByRole('textbox', { name: 'Reply' });
   await reply.fill('Yes, it is dishwasher safe on the top rack. Four are in stock.');
   await reply.press('Enter');
-  await eventually(async () => expect(await stack.relay.services.email.mailbox()).not.toHaveLength(0));
+  await desk
+    .locator('.bubble-row', { hasText: 'Four are in stock' })
+    .getByText(/^(Sent|Seen)$/)
+    .waitFor();
+  // The escalation and the invitations have reached the Mailbox.
+  await eventually(async () => expect(await stack.relay.services.email.mailbox()).toHaveLength(3));
   await desk.context().close();
   // Everything on screen is dated from here, whatever build is showing it.
   now = Date.now() + 60_000;
@@ -180,10 +185,10 @@ it.runIf(OUT)(
             caret: 'hide',
           });
         };
-        const visit = async (page: Page, hash: string, name: string, ready: string) => {
+        const visit = async (page: Page, hash: string, name: string, shown: string) => {
           await page.goto(`${stack.relay.url}/console/#${hash}`);
           await page.reload();
-          await page.locator(ready).first().waitFor({ state: 'attached' });
+          await page.locator(shown).first().waitFor({ state: 'attached' });
           await shot(page, name);
         };
 
