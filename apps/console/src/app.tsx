@@ -5,13 +5,14 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, type Me } from './api';
 import { Sidebar } from './components/Sidebar';
 import { EmailPage, emailTab } from './email/EmailPage';
+import { Workspace } from './inbox/Workspace';
 import { useLiveClient } from './live';
 import { MeetingsPage, type MeetingsTab } from './meetings/MeetingsPage';
 import { Login } from './pages/Login';
 import { Print } from './pages/Print';
-import { Settings } from './pages/Settings';
-import { Workspace } from './pages/Workspace';
 import { go, useHashRoute } from './route';
+import { Settings } from './settings/SettingsPage';
+import './app.css';
 
 export function App() {
   const route = useHashRoute();

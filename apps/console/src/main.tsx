@@ -1,5 +1,6 @@
 import { render } from 'preact';
-import { App } from './app';
+// The tokens and element defaults come first: every component's own styles refine them.
 import './styles.css';
+import { App } from './app';
 
 render(<App />, document.getElementById('app')!);

@@ -1,4 +1,5 @@
 import { hue, initials } from '../format';
+import './Avatar.css';
 
 export function Avatar({ id, name, size = 32 }: { id: string; name: string; size?: number }) {
   return (

@@ -3,6 +3,7 @@
 import type { CannedResponse } from '@parley/protocol';
 import { fillVariables, MAX_MESSAGE_LENGTH } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import './Composer.css';
 
 export type ComposerMode = 'reply' | 'note';
 

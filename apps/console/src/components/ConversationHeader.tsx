@@ -4,6 +4,7 @@ import type { AgentProfile, Conversation, ConversationAction, Priority, Team } f
 import { useState } from 'preact/hooks';
 import { api, canWorkOn } from '../api';
 import { OfferMeetingButton } from '../meetings/OfferMeetingButton';
+import './ConversationHeader.css';
 
 const PRIORITIES: Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
 

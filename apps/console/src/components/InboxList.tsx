@@ -3,6 +3,7 @@
 import type { InboxItem } from '@parley/protocol';
 import { ago, duration } from '../format';
 import { Avatar } from './Avatar';
+import './InboxList.css';
 
 export interface InboxListProps {
   items: InboxItem[];

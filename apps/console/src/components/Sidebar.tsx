@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, type Me } from '../api';
 import { alertsUnlocked, unlockAlerts } from '../notify';
 import { Avatar } from './Avatar';
+import './Sidebar.css';
 
 /** The inbox views' names, in the sidebar and as the list's title. */
 export const VIEW_LABELS: Record<InboxView, string> = {

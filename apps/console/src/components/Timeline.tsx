@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { ViewOriginal } from '../email/ViewOriginal';
 import { clock } from '../format';
 import { MeetingEvent } from '../meetings/MeetingEvent';
+import './Timeline.css';
 
 export interface TimelineProps {
   entries: TimelineEntry[];

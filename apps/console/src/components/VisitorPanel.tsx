@@ -3,6 +3,7 @@
 import type { ConversationDetails } from '@parley/protocol';
 import { ago, browserOf, localTime } from '../format';
 import { Avatar } from './Avatar';
+import './VisitorPanel.css';
 
 function Row({ label, children }: { label: string; children: preact.ComponentChildren }) {
   return (

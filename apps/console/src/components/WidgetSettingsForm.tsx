@@ -2,6 +2,7 @@
 // opening hours, what happens when nobody is there, the pre-chat form and proactive messages.
 // Validation is the relay's (SiteSettings).
 import { MAX_LAUNCHER_OFFSET, type SiteSettings } from '@parley/protocol';
+import './WidgetSettingsForm.css';
 
 const DAYS = [
   [1, 'Monday'],

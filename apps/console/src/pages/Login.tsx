@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, problem } from '../api';
 import { unlockAlerts } from '../notify';
+import './Login.css';
 
 export function Login({ inviteToken, onSignedIn }: { inviteToken: string | null; onSignedIn: () => void }) {
   const [email, setEmail] = useState('');

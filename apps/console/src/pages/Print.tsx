@@ -3,6 +3,7 @@ import type { ConversationDetails, Message } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { api, problem } from '../api';
 import { dateTime } from '../format';
+import './Print.css';
 
 export function Print({ conversationId }: { conversationId: string }) {
   const [details, setDetails] = useState<ConversationDetails | null>(null);
