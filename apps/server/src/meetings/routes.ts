@@ -29,8 +29,8 @@ import type { Config } from '../config';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
 import type { Services } from '../services';
+import { invalidLink } from './link-keys';
 import { linkPage, resultPage } from './page';
-import { invalidLink } from './service';
 
 /** Answers a service result: ok as 200 (or `okStatus`), a failure with its status and any extra fields. */
 function answer(res: Response, result: { ok: true } | Failure, okStatus = 200): void {
