@@ -11,9 +11,20 @@ import type {
   VisitorAuth,
 } from './events';
 import { MAX_SYNC_CONVERSATIONS } from './limits';
-import { clientIdSchema, idSchema, messageBodySchema, seqSchema } from './primitives';
+import { clientIdSchema, idSchema, messageBodySchema, patterned, seqSchema } from './primitives';
 
-export { clientIdSchema, idSchema, isTimeZone, messageBodySchema, timeZoneSchema } from './primitives';
+export {
+  bounded,
+  clientIdSchema,
+  EMAIL_PATTERN,
+  httpUrlSchema,
+  idSchema,
+  isHttpUrl,
+  isTimeZone,
+  messageBodySchema,
+  patterned,
+  timeZoneSchema,
+} from './primitives';
 
 export const startConversationSchema = z.strictObject({
   startKey: clientIdSchema,
@@ -42,15 +53,15 @@ export const seenSchema = z.strictObject({
   seq: seqSchema,
 }) satisfies z.ZodType<SeenPayload>;
 
-const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'malformed token');
+const tokenSchema = patterned(128, /^[A-Za-z0-9_-]{20,128}$/, 'malformed token');
 
 export const visitorAuthSchema = z.strictObject({
-  siteKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed site key'),
+  siteKey: patterned(64, /^[A-Za-z0-9_-]{8,64}$/, 'malformed site key'),
   token: tokenSchema.optional(),
   identity: z
     .strictObject({
       userId: z.string().min(1).max(200),
-      hash: z.string().regex(/^[0-9a-f]{64}$/, 'hash must be hex HMAC-SHA256'),
+      hash: patterned(64, /^[0-9a-f]{64}$/, 'hash must be hex HMAC-SHA256'),
       name: z.string().max(200).optional(),
       email: z.string().max(320).optional(),
     })
