@@ -279,17 +279,33 @@ export function agentRouter(services: Services, config: Config): Router {
   );
 
   router.use(conversationRouter(services, signedIn));
-  router.use(consoleApp(config.consoleDir));
+  router.use(consoleApp(config.consoleDir, config.publicUrl));
   return router;
 }
 
-/** The built console at /console/, with a CSP that allows only its own scripts and the relay. */
-function consoleApp(directory: string): Router {
+/**
+ * The built console at /console/, with a CSP that allows only its own scripts, images and the
+ * relay's own origin (its WebSocket too: older browsers do not count ws: as 'self'). Nothing it
+ * shows loads from elsewhere, so an injected tag can neither beacon out nor connect out.
+ */
+function consoleApp(directory: string, publicUrl: string): Router {
   const router = Router();
+  const relay = new URL(publicUrl);
+  const socketOrigin = `${relay.protocol === 'https:' ? 'wss:' : 'ws:'}//${relay.host}`;
+  const policy = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${socketOrigin}`,
+    "media-src 'self' data:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
   router.use('/console', (_req, res, next) => {
     res.set({
-      'Content-Security-Policy':
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' ws: wss:; media-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      'Content-Security-Policy': policy,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'same-origin',
     });
