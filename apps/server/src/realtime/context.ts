@@ -8,10 +8,10 @@ import type {
 import type { Namespace, Socket } from 'socket.io';
 import type { Agent } from '../agents/service';
 import type { Config } from '../config';
+import { RateBuckets } from '../limits/buckets';
 import type { Services } from '../services';
 import type { Site } from '../sites/service';
 import type { Visitor } from '../visitors/service';
-import { BucketMap } from './rate';
 
 export interface VisitorData {
   site: Site;
@@ -47,8 +47,8 @@ export interface RealtimeContext {
   relayOrigin: string;
   /** Agents who may see a site: its agents and every admin. */
   toAgents(siteId: string): ReturnType<AgentNamespace['to']>;
-  socketRate: BucketMap;
-  siteRate: BucketMap;
+  socketRate: RateBuckets;
+  siteRate: RateBuckets;
 }
 
 /** Why a send is refused before it is handled; null lets it through. */
@@ -94,7 +94,7 @@ export function safeOrigin(origin: string): string | null {
 
 export function createRateLimits(config: Config) {
   return {
-    socketRate: new BucketMap(config.socketRatePerSec, config.socketBurst),
-    siteRate: new BucketMap(config.siteRatePerSec, config.siteRatePerSec * 2),
+    socketRate: new RateBuckets(config.socketRatePerSec, config.socketBurst),
+    siteRate: new RateBuckets(config.siteRatePerSec, config.siteRatePerSec * 2),
   };
 }
