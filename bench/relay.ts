@@ -240,6 +240,10 @@ async function main() {
         PARLEY_SOCKET_RATE: '1000000',
         PARLEY_SOCKET_BURST: '1000000',
         PARLEY_SITE_RATE: '1000000',
+        // Every simulated visitor comes from this machine's one address.
+        PARLEY_EVENT_RATE: '1000000',
+        PARLEY_SOCKETS_PER_ADDRESS: '1000000',
+        PARLEY_STARTS_PER_MIN: '1000000',
       },
       nodeArgs,
     );

@@ -38,6 +38,12 @@ export interface Config {
   socketBurst: number;
   /** Messages one site may receive per second across all its sockets. */
   siteRatePerSec: number;
+  /** Other events (sync, seen, typing, page views, profile...) one socket may send per second; twice that in a burst. */
+  eventRatePerSec: number;
+  /** Visitor sockets one client address may hold open at once. */
+  socketsPerAddress: number;
+  /** Conversations one client address may start a minute (and in a burst). */
+  startsPerMinute: number;
   /** How long writes wait to be grouped into one batch, in ms; 0 starts the next batch at once. */
   batchWindowMs: number;
   /** How long an agent's console session lasts without signing in again, in hours. */
@@ -110,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketRatePerSec: int(env, 'PARLEY_SOCKET_RATE', 10),
     socketBurst: int(env, 'PARLEY_SOCKET_BURST', 20),
     siteRatePerSec: int(env, 'PARLEY_SITE_RATE', 500),
+    eventRatePerSec: int(env, 'PARLEY_EVENT_RATE', 20),
+    socketsPerAddress: int(env, 'PARLEY_SOCKETS_PER_ADDRESS', 20),
+    startsPerMinute: int(env, 'PARLEY_STARTS_PER_MIN', 30),
     batchWindowMs: int(env, 'PARLEY_BATCH_WINDOW_MS', 0),
     sessionTtlHours: int(env, 'PARLEY_SESSION_TTL_HOURS', 12),
     loginAttemptsPerMinute: int(env, 'PARLEY_LOGIN_ATTEMPTS_PER_MIN', 5),

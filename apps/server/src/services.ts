@@ -42,7 +42,7 @@ export function createServices(connection: Connection, config: Config): Services
     soleWriter: !config.redisUrl,
   });
   const sites = new SiteService(connection);
-  const visitors = new VisitorService(connection);
+  const visitors = new VisitorService(connection, config.linkSecret);
   const agents = new AgentService(connection, { sessionTtlMs: config.sessionTtlHours * 3600_000 });
   const siteAdmin = new SiteAdmin(connection, sites, config.publicUrl);
   const actions = new ConversationActions(connection, conversations, agents);

@@ -3,16 +3,14 @@
 import { z } from 'zod';
 import type { ConversationAction, InboxQuery, NotePayload, SiteAdminUpdate } from './console';
 import { INBOX_VIEWS } from './console';
-import { clientIdSchema, idSchema, messageBodySchema } from './primitives';
+import { bounded, clientIdSchema, idSchema, messageBodySchema, patterned } from './primitives';
 import { siteSettingsSchema } from './widget-schemas';
 
 const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 
-export const emailSchema = z
-  .string()
+export const emailSchema = bounded(320)
   .trim()
   .toLowerCase()
-  .max(320)
   .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 
 /** At least 10 characters: long passwords beat clever ones. */
@@ -21,7 +19,7 @@ export const passwordSchema = z
   .min(10, 'passwords need at least 10 characters')
   .max(200, 'passwords are at most 200 characters');
 
-export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
+export const nameSchema = bounded(200).trim().min(1, 'must not be empty');
 
 export const loginSchema = z.strictObject({
   email: emailSchema,
@@ -44,7 +42,7 @@ export const inviteSchema = z.strictObject({
 });
 
 export const acceptInviteSchema = z.strictObject({
-  token: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'malformed invite token'),
+  token: patterned(128, /^[A-Za-z0-9_-]{20,128}$/, 'malformed invite token'),
   password: passwordSchema,
 });
 
@@ -59,16 +57,14 @@ export const agentUpdateSchema = z.strictObject({
 export const teamSchema = z.strictObject({ name: nameSchema });
 
 export const cannedSchema = z.strictObject({
-  shortcut: z
-    .string()
+  shortcut: bounded(100)
     .trim()
     .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'shortcuts are 1-32 lower-case letters, digits, "-" or "_"'),
   body: messageBodySchema,
   shared: z.boolean().default(false),
 });
 
-export const tagSchema = z
-  .string()
+export const tagSchema = bounded(100)
   .trim()
   .toLowerCase()
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u, 'tags are 1-40 letters, digits, spaces, "-" or "_"');
@@ -83,7 +79,7 @@ export const inboxQuerySchema = z.strictObject({
   assigneeId: idSchema.optional(),
   teamId: idSchema.optional(),
   sort: z.enum(['waiting', 'activity']).default('activity'),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: bounded(200).trim().min(1).optional(),
 }) satisfies z.ZodType<InboxQuery, unknown>;
 
 export const conversationActionSchema = z.discriminatedUnion('action', [
@@ -100,8 +96,8 @@ export const conversationActionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('untag'), tag: tagSchema }),
   z.strictObject({
     action: z.literal('snooze'),
-    until: z.iso
-      .datetime({ offset: true })
+    until: bounded(64)
+      .pipe(z.iso.datetime({ offset: true }))
       .refine((s) => Date.parse(s) > Date.now(), 'must be in the future'),
   }),
   z.strictObject({ action: z.literal('resolve') }),
@@ -115,8 +111,7 @@ export const noteSchema = z.strictObject({
 }) satisfies z.ZodType<NotePayload, unknown>;
 
 /** scheme://host[:port] of an http(s) page that may embed the widget. */
-export const originSchema = z
-  .string()
+export const originSchema = bounded(300)
   .trim()
   .toLowerCase()
   .regex(

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { EmailSiteSettings, EscalatePayload, MailboxReplyPayload, TranscriptPayload } from './email';
 import { MAX_MESSAGE_LENGTH } from './limits';
+import { bounded } from './primitives';
 
 /**
  * An email address a person typed, normalised to lower case. Strict on purpose: one address,
@@ -9,9 +10,7 @@ import { MAX_MESSAGE_LENGTH } from './limits';
  * second header or a second recipient.
  * @example emailAddressSchema.parse(' Jane@Example.com ') // 'jane@example.com'
  */
-export const emailAddressSchema = z
-  .string()
-  .max(254)
+export const emailAddressSchema = bounded(254)
   .transform((s) => s.trim().toLowerCase())
   .pipe(z.email('must be a single email address'));
 
@@ -24,9 +23,7 @@ export const transcriptSchema = z.strictObject({
 }) satisfies z.ZodType<TranscriptPayload, unknown>;
 
 export const mailboxReplySchema = z.strictObject({
-  body: z
-    .string()
-    .max(MAX_MESSAGE_LENGTH)
+  body: bounded(MAX_MESSAGE_LENGTH)
     .transform((s) => s.trim())
     .refine((s) => s.length > 0, 'must not be empty'),
 }) satisfies z.ZodType<MailboxReplyPayload, unknown>;

@@ -99,3 +99,32 @@ export interface VisitorAuth {
 export interface AgentAuth {
   token: string;
 }
+
+/** Every event a visitor may send, as a list: a record of all the map's keys, so none is left out. */
+export const VISITOR_EVENTS = Object.keys({
+  'message:send': true,
+  sync: true,
+  typing: true,
+  seen: true,
+  'conversation:start': true,
+  'visitor:context': true,
+  'visitor:attributes': true,
+  'visitor:profile': true,
+  'visitor:email': true,
+  availability: true,
+  'offline:submit': true,
+  'conversation:rate': true,
+  'conversation:email': true,
+  'conversation:chat': true,
+  'meeting:links': true,
+} satisfies Record<keyof VisitorClientToServerEvents, true>) as (keyof VisitorClientToServerEvents)[];
+
+/** Every event an agent may send, as a list (see VISITOR_EVENTS). */
+export const AGENT_EVENTS = Object.keys({
+  'message:send': true,
+  sync: true,
+  typing: true,
+  seen: true,
+  'note:send': true,
+  'presence:set': true,
+} satisfies Record<keyof AgentClientToServerEvents, true>) as (keyof AgentClientToServerEvents)[];

@@ -72,7 +72,9 @@ export type {
   VisitorClientToServerEvents,
 } from './events';
 export {
+  AGENT_EVENTS,
   AGENT_NAMESPACE,
+  VISITOR_EVENTS,
   VISITOR_NAMESPACE,
 } from './events';
 export {

@@ -13,25 +13,27 @@ import type {
   ScheduleInput,
   SiteMeetingSettingsInput,
 } from './meetings';
-import { idSchema, timeZoneSchema } from './primitives';
+import { bounded, idSchema, patterned, timeZoneSchema } from './primitives';
 
 /** "HH:mm", 00:00 to 24:00. */
-export const wallTimeSchema = z
-  .string()
-  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time "HH:mm" between 00:00 and 24:00');
+export const wallTimeSchema = patterned(
+  5,
+  /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/,
+  'must be a time "HH:mm" between 00:00 and 24:00',
+);
 
 /** "YYYY-MM-DD" that names a real calendar date. */
-export const calendarDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')
-  .refine((s) => {
+export const calendarDateSchema = patterned(10, /^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"').refine(
+  (s) => {
     const [y, m, d] = s.split('-').map(Number) as [number, number, number];
     const date = new Date(Date.UTC(y, m - 1, d));
     return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  }, 'must be a real calendar date');
+  },
+  'must be a real calendar date',
+);
 
 /** An ISO 8601 instant with its offset or Z, e.g. "2026-03-29T07:00:00.000Z". */
-export const instantSchema = z.iso.datetime({ offset: true });
+export const instantSchema = bounded(64).pipe(z.iso.datetime({ offset: true }));
 
 const hoursRangeSchema = z
   .strictObject({ start: wallTimeSchema, end: wallTimeSchema })
@@ -59,10 +61,7 @@ export const scheduleInputSchema = z.strictObject({
   lengths: z.array(lengthSchema).min(1).max(10),
 }) satisfies z.ZodType<ScheduleInput>;
 
-const httpsOrHttpUrl = z
-  .string()
-  .max(500)
-  .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL');
+const httpsOrHttpUrl = bounded(500).refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL');
 
 export const siteMeetingSettingsSchema = z.strictObject({
   minNoticeMinutes: z
@@ -90,15 +89,13 @@ export const siteMeetingSettingsSchema = z.strictObject({
     z.strictObject({ kind: z.literal('fixed'), url: httpsOrHttpUrl }),
     z.strictObject({
       kind: z.literal('phone'),
-      number: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number'),
+      number: patterned(31, /^\+?[0-9 ()-]{5,30}$/, 'must be a phone number'),
     }),
   ]),
 }) satisfies z.ZodType<SiteMeetingSettingsInput>;
 
 const textSchema = (max: number) =>
-  z
-    .string()
-    .max(max)
+  bounded(max)
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
     .transform((s) => s.trim());
 
@@ -110,11 +107,11 @@ export const offerMeetingSchema = z.strictObject({
   agenda: textSchema(4000).refine((s) => s.length > 0, 'must not be empty'),
 }) satisfies z.ZodType<OfferMeetingPayload, unknown>;
 
-const linkTokenSchema = z.string().regex(/^[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}$/, 'malformed link token');
+const linkTokenSchema = patterned(56, /^[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}$/, 'malformed link token');
 
 const attendeeSchema = z.strictObject({
   name: textSchema(200).refine((s) => s.length > 0, 'must not be empty'),
-  email: z.email().max(320),
+  email: bounded(320).pipe(z.email()),
 });
 
 export const bookMeetingSchema = z.strictObject({

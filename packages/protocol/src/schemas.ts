@@ -12,9 +12,20 @@ import type {
   VisitorAuth,
 } from './events';
 import { MAX_SYNC_CONVERSATIONS } from './limits';
-import { clientIdSchema, idSchema, messageBodySchema, seqSchema } from './primitives';
+import { bounded, clientIdSchema, idSchema, messageBodySchema, patterned, seqSchema } from './primitives';
 
-export { clientIdSchema, idSchema, isTimeZone, messageBodySchema, timeZoneSchema } from './primitives';
+export {
+  bounded,
+  clientIdSchema,
+  EMAIL_PATTERN,
+  httpUrlSchema,
+  idSchema,
+  isHttpUrl,
+  isTimeZone,
+  messageBodySchema,
+  patterned,
+  timeZoneSchema,
+} from './primitives';
 
 export const startConversationSchema = z.strictObject({
   startKey: clientIdSchema,
@@ -43,21 +54,19 @@ export const seenSchema = z.strictObject({
   seq: seqSchema,
 }) satisfies z.ZodType<SeenPayload>;
 
-const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'malformed token');
+const tokenSchema = patterned(128, /^[A-Za-z0-9_-]{20,128}$/, 'malformed token');
 
 export const visitorAuthSchema = z.strictObject({
-  siteKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed site key'),
+  siteKey: patterned(64, /^[A-Za-z0-9_-]{8,64}$/, 'malformed site key'),
   token: tokenSchema.optional(),
   identity: z
     .strictObject({
       // No control characters: a line break would make "id\nemail" signable as an id alone.
-      userId: z
-        .string()
+      userId: bounded(200)
         .min(1)
-        .max(200)
         // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
         .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
-      hash: z.string().regex(/^[0-9a-f]{64}$/, 'hash must be hex HMAC-SHA256'),
+      hash: patterned(64, /^[0-9a-f]{64}$/, 'hash must be hex HMAC-SHA256'),
       name: z.string().max(200).optional(),
       email: emailAddressSchema.optional(),
     })

@@ -2,7 +2,15 @@
 // its default, so a site stored before a setting existed still parses to a complete SiteSettings.
 import { z } from 'zod';
 import { MAX_LAUNCHER_OFFSET, MAX_MESSAGE_LENGTH } from './limits';
-import { clientIdSchema, idSchema, timeZoneSchema } from './primitives';
+import {
+  bounded,
+  clientIdSchema,
+  EMAIL_PATTERN,
+  httpUrlSchema,
+  idSchema,
+  patterned,
+  timeZoneSchema,
+} from './primitives';
 import {
   type OfflineMessagePayload,
   type RatePayload,
@@ -15,40 +23,34 @@ import {
 
 /** A plain line of text: trimmed, no control characters. */
 const line = (max: number) =>
-  z
-    .string()
-    .max(max, `at most ${max} characters`)
+  bounded(max)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
     .transform((s) => s.trim());
 
-// A regex, not URL parsing: the protocol package runs without DOM or Node types.
-const httpUrl = z
-  .string()
-  .max(2000)
-  .regex(/^https?:\/\/[^\s/?#]+[^\s]*$/i, 'must be an http(s) URL');
+const httpUrl = httpUrlSchema(2000);
 
 /** Loose but honest: something@something.tld, no spaces. */
-const emailSchema = z
-  .string()
-  .max(320)
+const emailSchema = bounded(320)
   .transform((s) => s.trim())
-  .refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), 'must be an email address');
+  .refine((s) => EMAIL_PATTERN.test(s), 'must be an email address');
 
 /** Pixels between the launcher and the window's edge: the loader clamps a page's own to the same range. */
 const launcherOffset = z.number().int().min(0).max(MAX_LAUNCHER_OFFSET).default(20);
 
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
+const time = patterned(5, /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
+
+const FIELD_KEY = /^[a-zA-Z][a-zA-Z0-9_]{0,31}$/;
 
 export const preChatFieldSchema = z.strictObject({
-  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/, 'must be a short identifier'),
+  key: patterned(32, FIELD_KEY, 'must be a short identifier'),
   label: line(100).refine((s) => s.length > 0, 'must not be empty'),
   type: z.enum(['text', 'email', 'tel']),
   required: z.boolean(),
 });
 
 export const proactiveMessageSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "-" or "_"'),
+  id: patterned(32, /^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "-" or "_"'),
   text: line(500).refine((s) => s.length > 0, 'must not be empty'),
   delaySec: z.number().int().min(0).max(3600),
   urlPattern: z.string().min(1).max(500).nullable(),
@@ -57,10 +59,7 @@ export const proactiveMessageSchema = z.strictObject({
 export const siteSettingsSchema = z.strictObject({
   theme: z
     .strictObject({
-      color: z
-        .string()
-        .regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour')
-        .default('#4f46e5'),
+      color: patterned(7, /^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour').default('#4f46e5'),
       position: z.enum(['left', 'right']).default('right'),
       offset: z.strictObject({ bottom: launcherOffset, side: launcherOffset }).prefault({}),
       launcherText: line(40).default('Chat with us'),
@@ -113,10 +112,7 @@ export const visitorContextSchema = z.strictObject({
   url: httpUrl,
   title: line(300).optional(),
   referrer: z.union([httpUrl, z.literal('')]).optional(),
-  language: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag')
-    .optional(),
+  language: patterned(100, /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag').optional(),
   timeZone: timeZoneSchema.optional(),
   screen: z
     .strictObject({
@@ -139,13 +135,13 @@ export const visitorAttributesSchema = z.strictObject({
       (value) =>
         typeof value === 'object' &&
         value !== null &&
-        Object.keys(value).every((k) => ATTRIBUTE_NAME.test(k)),
+        Object.keys(value).every((k) => k.length <= 64 && ATTRIBUTE_NAME.test(k)),
       ATTRIBUTE_NAME_RULE,
     )
     .pipe(
       z
         .record(
-          z.string().regex(ATTRIBUTE_NAME, ATTRIBUTE_NAME_RULE),
+          patterned(64, ATTRIBUTE_NAME, ATTRIBUTE_NAME_RULE),
           z.union([line(500), z.number().finite(), z.boolean(), z.null()]),
         )
         .refine(
@@ -159,7 +155,7 @@ export const visitorProfileSchema = z.strictObject({
   name: line(200).optional(),
   email: emailSchema.optional(),
   fields: z
-    .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/), line(500))
+    .record(patterned(32, FIELD_KEY, 'must be a short identifier'), line(500))
     .refine((f) => Object.keys(f).length <= 10, 'at most 10 fields')
     .optional(),
   consent: z.boolean().optional(),
@@ -174,9 +170,7 @@ export const offlineMessageSchema = z.strictObject({
   clientMsgId: clientIdSchema,
   name: line(200).optional(),
   email: emailSchema,
-  body: z
-    .string()
-    .max(MAX_MESSAGE_LENGTH, `messages are limited to ${MAX_MESSAGE_LENGTH} characters`)
+  body: bounded(MAX_MESSAGE_LENGTH, `messages are limited to ${MAX_MESSAGE_LENGTH} characters`)
     .transform((s) => s.trim())
     .refine((s) => s.length > 0, 'must not be empty'),
 }) satisfies z.ZodType<OfflineMessagePayload, unknown>;

@@ -19,7 +19,7 @@ import type { Config } from '../config';
 import { conversationRouter } from '../conversations/routes';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
-import { BucketMap } from '../realtime/rate';
+import { RateBuckets } from '../limits/buckets';
 import type { Services } from '../services';
 import { clearSessionCookie, sessionFromCookieHeader, setSessionCookie } from './cookie';
 import { requireAgent, requireSameOrigin } from './http-auth';
@@ -32,9 +32,10 @@ export function agentRouter(services: Services, config: Config): Router {
   const cookie = { secure, maxAgeMs: config.sessionTtlHours * 3600_000 };
   const perMinute = config.loginAttemptsPerMinute;
   // Per email: guessing one agent's password. Per address (looser, offices share one): trying
-  // a few passwords against many emails.
-  const attemptsByEmail = new BucketMap(perMinute / 60, perMinute);
-  const attemptsByAddress = new BucketMap(perMinute / 6, perMinute * 10);
+  // a few passwords against many emails. The address is checked first, so attempts it refuses
+  // never make email buckets, which could otherwise crowd out the one a guesser has emptied.
+  const attemptsByEmail = new RateBuckets(perMinute / 60, perMinute, 50_000);
+  const attemptsByAddress = new RateBuckets(perMinute / 6, perMinute * 10);
   const signedIn = requireAgent(services);
 
   router.post(
@@ -42,9 +43,7 @@ export function agentRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const input = parse(loginSchema, req.body, res);
       if (!input) return;
-      const byEmail = attemptsByEmail.take(input.email);
-      const byAddress = attemptsByAddress.take(req.ip ?? 'unknown');
-      if (!byEmail || !byAddress) {
+      if (!attemptsByAddress.take(req.ip ?? 'unknown') || !attemptsByEmail.take(input.email)) {
         return sendError(res, 'rate_limited', 'too many sign-in attempts: wait a minute and try again');
       }
       const result = await services.agents.signIn(input.email, input.password);
@@ -280,17 +279,33 @@ export function agentRouter(services: Services, config: Config): Router {
   );
 
   router.use(conversationRouter(services, signedIn));
-  router.use(consoleApp(config.consoleDir));
+  router.use(consoleApp(config.consoleDir, config.publicUrl));
   return router;
 }
 
-/** The built console at /console/, with a CSP that allows only its own scripts and the relay. */
-function consoleApp(directory: string): Router {
+/**
+ * The built console at /console/, with a CSP that allows only its own scripts, images and the
+ * relay's own origin (its WebSocket too: older browsers do not count ws: as 'self'). Nothing it
+ * shows loads from elsewhere, so an injected tag can neither beacon out nor connect out.
+ */
+function consoleApp(directory: string, publicUrl: string): Router {
   const router = Router();
+  const relay = new URL(publicUrl);
+  const socketOrigin = `${relay.protocol === 'https:' ? 'wss:' : 'ws:'}//${relay.host}`;
+  const policy = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${socketOrigin}`,
+    "media-src 'self' data:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
   router.use('/console', (_req, res, next) => {
     res.set({
-      'Content-Security-Policy':
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' ws: wss:; media-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      'Content-Security-Policy': policy,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'same-origin',
     });

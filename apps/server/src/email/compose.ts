@@ -40,6 +40,14 @@ const who = (message: Message, visitorName: string) =>
   message.author.kind === 'visitor' ? visitorName : (message.author.name ?? 'Support');
 
 const clip = (body: string) => (body.length > RECAP_CHARS ? `${body.slice(0, RECAP_CHARS - 1)}…` : body);
+// The lines of a text joined by single spaces. Split rather than replaced with a whitespace-run
+// pattern: an unanchored leading `\s*` retries every start in a long run of spaces.
+const oneLine = (text: string) =>
+  text
+    .split('\n')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join(' ');
 
 /**
  * The text of an email: an optional opening line, the new messages in full, the link, and a
@@ -58,9 +66,7 @@ export function composeText(input: {
   parts.push(`Reply to this email to answer, or continue in your browser:\n${input.link}`);
   const recap = input.earlier.slice(-RECAP_ENTRIES);
   if (recap.length > 0) {
-    const lines = recap.map(
-      (m) => `  ${who(m, input.visitorName)}: ${clip(m.body).replace(/\s*\n\s*/g, ' ')}`,
-    );
+    const lines = recap.map((m) => `  ${who(m, input.visitorName)}: ${oneLine(clip(m.body))}`);
     parts.push(`Earlier in this conversation:\n${lines.join('\n')}`);
   }
   return `${parts.join('\n\n')}\n`;

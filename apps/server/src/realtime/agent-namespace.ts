@@ -14,13 +14,13 @@ import { agentActor } from '../conversations/actions';
 import {
   ADMINS,
   type AgentSocket,
+  agentLimits,
   agentRoom,
   handshakeAuth,
   type RealtimeContext,
   refusal,
   safeOrigin,
   siteRoom,
-  socketLimit,
   visitorRoom,
 } from './context';
 import { fireAndForget, handler } from './handler';
@@ -64,22 +64,22 @@ export function setUpAgentNamespace(ctx: RealtimeContext): void {
     const actor = agentActor(agent);
     socket.join(agent.siteIds === null ? [ADMINS] : agent.siteIds.map(siteRoom));
     socket.join(agentRoom(agent.id));
-    const limit = () => socketLimit(ctx, socket.id);
-    registerTimelineHandlers(ctx, socket, actor, limit);
+    const limits = agentLimits(ctx, socket);
+    registerTimelineHandlers(ctx, socket, actor, limits);
     socket.on(
       'note:send',
-      handler(noteSchema, (payload) => services.actions.note(agent, payload), limit),
+      handler(noteSchema, limits.message, (payload) => services.actions.note(agent, payload)),
     );
     socket.on(
       'presence:set',
-      handler(presenceSchema, async ({ presence }) => {
+      handler(presenceSchema, limits.event, async ({ presence }) => {
         await services.agents.setPresence(agent.id, presence);
         return { ok: true, presence };
       }),
     );
     socket.on(
       'typing',
-      fireAndForget(typingSchema, async ({ conversationId, typing }) => {
+      fireAndForget(typingSchema, limits.event, async ({ conversationId, typing }) => {
         const route = await services.conversations.route(actor, conversationId);
         if (!route) return;
         ctx.visitors.to(visitorRoom(route.visitorId)).volatile.emit('typing', {

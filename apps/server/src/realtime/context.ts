@@ -8,15 +8,17 @@ import type {
 import type { Namespace, Socket } from 'socket.io';
 import type { Agent } from '../agents/service';
 import type { Config } from '../config';
+import { RateBuckets } from '../limits/buckets';
 import type { Services } from '../services';
 import type { Site } from '../sites/service';
 import type { Visitor } from '../visitors/service';
-import { BucketMap } from './rate';
 
 export interface VisitorData {
   site: Site;
   visitor: Visitor;
   token: string | undefined;
+  /** False for a visitor minted at this handshake or an earlier one who has done nothing yet. */
+  stored: boolean;
 }
 export interface AgentData {
   agent: Agent;
@@ -47,28 +49,110 @@ export interface RealtimeContext {
   relayOrigin: string;
   /** Agents who may see a site: its agents and every admin. */
   toAgents(siteId: string): ReturnType<AgentNamespace['to']>;
-  socketRate: BucketMap;
-  siteRate: BucketMap;
+  limits: RateLimits;
 }
 
-/** Why a send is refused before it is handled; null lets it through. */
+/** Why an event is refused before it is handled; null lets it through. */
 export type Refusal = { code: 'too_large' | 'rate_limited'; message: string } | null;
 
-/** Takes one of the socket's messages this second; a refusal once they are spent. */
-export function socketLimit(ctx: RealtimeContext, socketId: string): Refusal {
-  return ctx.socketRate.take(socketId)
-    ? null
-    : { code: 'rate_limited', message: `at most ${ctx.config.socketRatePerSec} messages a second` };
+/** The rate limits of one socket's events, by what an event costs. Every event takes one. */
+export interface SocketLimits {
+  /** Writes to a timeline: messages, notes, offline messages, channel switches, ratings. */
+  message(): Refusal;
+  /** A new conversation (or an offline message, which makes one): counted per client address. */
+  start(): Refusal;
+  /** Everything else: syncs, read receipts, typing, page views, profile, availability, presence. */
+  event(): Refusal;
 }
 
-/** A visitor's send counts against its socket and then its site, so one site cannot flood the relay. */
-export function visitorLimit(ctx: RealtimeContext, socketId: string, siteId: string): Refusal {
-  return (
-    socketLimit(ctx, socketId) ??
-    (ctx.siteRate.take(siteId)
-      ? null
-      : { code: 'rate_limited', message: 'this site is receiving too many messages, try again shortly' })
-  );
+/**
+ * What one client address may use, in sockets' worth: several tabs, or a few visitors behind one
+ * office router. A site's budget is shared by every client, so a client's own bucket is checked
+ * first and caps its share of the site's.
+ */
+const ADDRESS_SHARE = 2;
+/** Socket-keyed buckets: room for every socket the relay is sized for, and those just gone. */
+const SOCKET_KEYS = 100_000;
+
+export type RateLimits = ReturnType<typeof createRateLimits>;
+
+export function createRateLimits(config: Config) {
+  const { socketRatePerSec: messages, socketBurst: burst, eventRatePerSec: events } = config;
+  return {
+    socketMessages: new RateBuckets(messages, burst, SOCKET_KEYS),
+    socketEvents: new RateBuckets(events, events * 2, SOCKET_KEYS),
+    addressMessages: new RateBuckets(messages * ADDRESS_SHARE, burst * ADDRESS_SHARE),
+    addressEvents: new RateBuckets(events * ADDRESS_SHARE, events * 2 * ADDRESS_SHARE),
+    addressStarts: new RateBuckets(config.startsPerMinute / 60, config.startsPerMinute),
+    siteMessages: new RateBuckets(config.siteRatePerSec, config.siteRatePerSec * 2),
+    addressSockets: new SocketCounts(config.socketsPerAddress),
+  };
+}
+
+/** Open sockets per client address, so one client cannot hold the relay's sockets for everyone. */
+export class SocketCounts {
+  private readonly open = new Map<string, number>();
+
+  constructor(readonly perAddress: number) {}
+
+  /** Takes a socket slot for the address; the returned release gives it back (once, however often called). */
+  take(address: string): (() => void) | null {
+    const count = this.open.get(address) ?? 0;
+    if (count >= this.perAddress) return null;
+    this.open.set(address, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.open.get(address) ?? 1) - 1;
+      if (left > 0) this.open.set(address, left);
+      else this.open.delete(address);
+    };
+  }
+}
+
+const refusedBy = (allowed: boolean, message: string): Refusal =>
+  allowed ? null : { code: 'rate_limited', message };
+
+/** A visitor's events count against its socket, then its client address, then (writes) its site. */
+export function visitorLimits(ctx: RealtimeContext, socket: VisitorSocket): SocketLimits {
+  const { limits, config } = ctx;
+  const address = socket.handshake.address;
+  const siteId = socket.data.site.id;
+  const message = () =>
+    refusedBy(
+      limits.socketMessages.take(socket.id),
+      `at most ${config.socketRatePerSec} messages a second`,
+    ) ??
+    refusedBy(
+      limits.addressMessages.take(address),
+      'too many messages from this address, try again shortly',
+    ) ??
+    refusedBy(
+      limits.siteMessages.take(siteId),
+      'this site is receiving too many messages, try again shortly',
+    );
+  return {
+    message,
+    start: () =>
+      refusedBy(limits.addressStarts.take(address), 'too many new conversations, try again in a minute'),
+    event: () =>
+      refusedBy(limits.socketEvents.take(socket.id), `at most ${config.eventRatePerSec} events a second`) ??
+      refusedBy(limits.addressEvents.take(address), 'too many events from this address, try again shortly'),
+  };
+}
+
+/** An agent is signed in: its socket's own buckets are enough. */
+export function agentLimits(ctx: RealtimeContext, socket: AgentSocket): SocketLimits {
+  const { limits, config } = ctx;
+  const message = () =>
+    refusedBy(limits.socketMessages.take(socket.id), `at most ${config.socketRatePerSec} messages a second`);
+  return {
+    message,
+    start: message,
+    event: () =>
+      refusedBy(limits.socketEvents.take(socket.id), `at most ${config.eventRatePerSec} events a second`),
+  };
 }
 
 /** A handshake refusal the client sees as connect_error, with `data.code`. */
@@ -90,11 +174,4 @@ export function safeOrigin(origin: string): string | null {
   } catch {
     return null;
   }
-}
-
-export function createRateLimits(config: Config) {
-  return {
-    socketRate: new BucketMap(config.socketRatePerSec, config.socketBurst),
-    siteRate: new BucketMap(config.siteRatePerSec, config.siteRatePerSec * 2),
-  };
 }

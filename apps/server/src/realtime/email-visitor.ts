@@ -2,34 +2,28 @@
 // email service as the visitor (who may touch only their own conversations), ack.
 import { backToChatSchema, emailMeInsteadSchema } from '@parley/protocol/schemas';
 import type { Actor } from '../conversations/service';
-import { type RealtimeContext, type VisitorSocket, visitorLimit } from './context';
+import type { RealtimeContext, SocketLimits, VisitorSocket } from './context';
 import { handler } from './handler';
 
 export function registerEmailVisitorHandlers(
   ctx: RealtimeContext,
   socket: VisitorSocket,
   actor: Extract<Actor, { kind: 'visitor' }>,
+  limits: SocketLimits,
 ): void {
   const { services } = ctx;
   // Each switch sends mail or writes to the timeline: the visitor's message rate covers both.
-  const limited = () => visitorLimit(ctx, socket.id, socket.data.site.id);
   socket.on(
     'conversation:email',
-    handler(
-      emailMeInsteadSchema,
-      async ({ conversationId, email }) => {
-        const result = await services.email.continueByEmail(actor, conversationId, email);
-        return result.ok ? { ok: true, conversation: result.conversation } : result;
-      },
-      limited,
-    ),
+    handler(emailMeInsteadSchema, limits.message, async ({ conversationId, email }) => {
+      const result = await services.email.continueByEmail(actor, conversationId, email);
+      return result.ok ? { ok: true, conversation: result.conversation } : result;
+    }),
   );
   socket.on(
     'conversation:chat',
-    handler(
-      backToChatSchema,
-      (payload) => services.email.continueInChat(actor, payload.conversationId),
-      limited,
+    handler(backToChatSchema, limits.message, (payload) =>
+      services.email.continueInChat(actor, payload.conversationId),
     ),
   );
 }

@@ -1,21 +1,24 @@
-// The one shape every socket handler has: parse the payload with its schema, call a service,
-// ack. A missing ack, a bad payload or a thrown error never takes the relay down.
-import type { ErrorCode, Result } from '@parley/protocol';
+// The one shape every socket handler has: take the event's rate limit, parse the payload with its
+// schema, call a service, ack. The limit comes first and cannot be left out, so no event is
+// handled (not even parsed) past its budget. A missing ack, a bad payload or a thrown error never
+// takes the relay down.
+import type { Result } from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import { describeIssues } from '@parley/protocol/schemas';
 import type { z } from 'zod';
+import type { Refusal } from './context';
 
 type AckFn<T extends object> = (result: Result<T>) => void;
 
 export function handler<S extends z.ZodType, T extends object>(
   schema: S,
+  limit: (payload: unknown) => Refusal,
   run: (payload: z.output<S>) => Promise<Result<T>>,
-  precheck?: (payload: unknown) => { code: ErrorCode; message: string } | null,
 ) {
   return async (payload: unknown, maybeAck?: unknown): Promise<void> => {
     const ack: AckFn<T> = typeof maybeAck === 'function' ? (maybeAck as AckFn<T>) : () => {};
     try {
-      const refused = precheck?.(payload);
+      const refused = limit(payload);
       if (refused) return ack(failure(refused.code, refused.message));
       const parsed = schema.safeParse(payload);
       if (!parsed.success) return ack(failure('bad_request', describeIssues(parsed.error)));
@@ -27,12 +30,14 @@ export function handler<S extends z.ZodType, T extends object>(
   };
 }
 
-/** Same parse-then-run shape for events that carry no ack (typing). */
+/** Same limit-parse-run shape for events that carry no ack (typing): past the limit they are dropped. */
 export function fireAndForget<S extends z.ZodType>(
   schema: S,
+  limit: () => Refusal,
   run: (payload: z.output<S>) => Promise<void> | void,
 ) {
   return async (payload: unknown): Promise<void> => {
+    if (limit()) return;
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return;
     try {

@@ -66,7 +66,7 @@ export async function attachRealtime(
     agents,
     relayOrigin: safeOrigin(config.publicUrl) ?? config.publicUrl,
     toAgents: (siteId) => agents.to([siteRoom(siteId), ADMINS]),
-    ...createRateLimits(config),
+    limits: createRateLimits(config),
   };
   setUpVisitorNamespace(ctx);
   setUpAgentNamespace(ctx);

@@ -3,7 +3,7 @@ import { MAX_MESSAGE_LENGTH } from '@parley/protocol';
 import { seenSchema, sendMessageSchema, syncSchema } from '@parley/protocol/schemas';
 import type { Socket } from 'socket.io';
 import type { Actor } from '../conversations/service';
-import type { RealtimeContext, Refusal } from './context';
+import type { RealtimeContext, Refusal, SocketLimits } from './context';
 import { handler } from './handler';
 
 function tooLarge(payload: unknown): Refusal {
@@ -17,31 +17,31 @@ export function registerTimelineHandlers(
   ctx: RealtimeContext,
   socket: Socket,
   actor: Actor,
-  limit: () => Refusal,
+  limits: SocketLimits,
 ): void {
   const { conversations } = ctx.services;
   socket.on(
     'message:send',
     handler(
       sendMessageSchema,
+      (payload) => tooLarge(payload) ?? limits.message(),
       async (payload) => {
         // The sender has the message in its ack; the fan-out skips its socket.
         const result = await conversations.send(actor, payload, socket.id);
         return result.ok ? { ok: true, message: result.message } : result;
       },
-      (payload) => tooLarge(payload) ?? limit(),
     ),
   );
   socket.on(
     'sync',
-    handler(syncSchema, async ({ conversations: wanted }) => ({
+    handler(syncSchema, limits.event, async ({ conversations: wanted }) => ({
       ok: true,
       ...(await conversations.sync(actor, wanted)),
     })),
   );
   socket.on(
     'seen',
-    handler(seenSchema, async ({ conversationId, seq }) => {
+    handler(seenSchema, limits.event, async ({ conversationId, seq }) => {
       const result = await conversations.markSeen(actor, conversationId, seq);
       return result.ok ? { ok: true } : result;
     }),

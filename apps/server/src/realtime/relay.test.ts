@@ -16,7 +16,8 @@ const track = <T extends { close(): void }>(c: T) => {
 };
 
 beforeAll(async () => {
-  env = await startTestRelay({ socketRatePerSec: 50, socketBurst: 100 });
+  // One visitor here starts hundreds of conversations (sync paging), far past what one address may.
+  env = await startTestRelay({ socketRatePerSec: 50, socketBurst: 100, startsPerMinute: 100_000 });
 });
 afterAll(async () => {
   for (const c of open) c.close();

@@ -24,10 +24,11 @@ import {
   handshakeAuth,
   type RealtimeContext,
   refusal,
+  type SocketLimits,
   safeOrigin,
   siteVisitorsRoom,
   type VisitorSocket,
-  visitorLimit,
+  visitorLimits,
   visitorRoom,
 } from './context';
 import { registerEmailVisitorHandlers } from './email-visitor';
@@ -38,7 +39,23 @@ import { registerTimelineHandlers } from './messages';
 export function setUpVisitorNamespace(ctx: RealtimeContext): void {
   const { services, visitors } = ctx;
 
-  visitors.use(async (socket, next) => {
+  // One client address holds a bounded number of sockets; the slot is given back when the socket
+  // or its connection closes, or when the handshake below refuses it.
+  const slots = new WeakMap<VisitorSocket, () => void>();
+  visitors.use((socket, next) => {
+    const release = ctx.limits.addressSockets.take(socket.handshake.address);
+    if (!release) return next(refusal('rate_limited', 'too many connections from this address'));
+    slots.set(socket, release);
+    socket.conn.once('close', release);
+    socket.once('disconnect', release);
+    next();
+  });
+
+  visitors.use(async (socket, rawNext) => {
+    const next = (error?: Error) => {
+      if (error) slots.get(socket)?.();
+      rawNext(error);
+    };
     try {
       const parsed = visitorAuthSchema.safeParse(handshakeAuth(socket.handshake.auth));
       if (!parsed.success) return next(refusal('bad_request', describeIssues(parsed.error)));
@@ -54,6 +71,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
       }
       let visitor: Visitor | null = null;
       let token: string | undefined;
+      let stored = true;
       if (auth.identity) {
         const proof = services.sites.verifyIdentity(site, auth.identity);
         if (!proof) return next(refusal('unauthorized', 'identity verification failed'));
@@ -62,15 +80,21 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
         visitor = await services.visitors.identified(site.id, userId, { name, email, emailSigned });
       } else if (auth.token) {
         visitor = await services.visitors.byToken(site.id, auth.token);
+        if (!visitor) {
+          visitor = services.visitors.unstoredByToken(site.id, auth.token);
+          stored = visitor === null;
+        }
         token = auth.token;
       }
       if (!visitor) {
-        // No token, or one this site never issued: a fresh anonymous visitor, owning nothing yet.
-        const minted = await services.visitors.mint(site.id);
+        // No token, or one this site never issued: a fresh anonymous visitor, owning nothing yet
+        // and stored only once it does something.
+        const minted = services.visitors.newUnstored(site.id);
         visitor = minted.visitor;
         token = minted.token;
+        stored = false;
       }
-      socket.data = { site, visitor, token };
+      socket.data = { site, visitor, token, stored };
       next();
     } catch (error) {
       console.error('parley: visitor handshake failed', error);
@@ -80,6 +104,16 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
 
   visitors.on('connection', (socket: VisitorSocket) => {
     const { site, visitor, token } = socket.data;
+    const limits = visitorLimits(ctx, socket);
+    // The visitor's record, written before the first event that needs one (once per socket).
+    let storing: Promise<void> | null = socket.data.stored ? Promise.resolve() : null;
+    const stored = () => {
+      storing ??= services.visitors.store(visitor, token ?? '').catch((error: unknown) => {
+        storing = null;
+        throw error;
+      });
+      return storing;
+    };
     const actor: VisitorActor = {
       kind: 'visitor',
       visitorId: visitor.id,
@@ -91,15 +125,16 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
 
     socket.on(
       'conversation:start',
-      handler(startConversationSchema, async ({ startKey }) => {
+      handler(startConversationSchema, limits.start, async ({ startKey }) => {
+        await stored();
         const { conversation } = await services.conversations.start(actor, startKey);
         return { ok: true, conversation };
       }),
     );
-    registerTimelineHandlers(ctx, socket, actor, () => visitorLimit(ctx, socket.id, site.id));
+    registerTimelineHandlers(ctx, socket, actor, limits);
     socket.on(
       'typing',
-      fireAndForget(typingSchema, async ({ conversationId, typing }) => {
+      fireAndForget(typingSchema, limits.event, async ({ conversationId, typing }) => {
         const route = await services.conversations.route(actor, conversationId);
         if (!route) return;
         ctx.toAgents(route.siteId).volatile.emit('typing', {
@@ -109,9 +144,9 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
         });
       }),
     );
-    registerWidgetHandlers(ctx, socket, actor);
-    registerEmailVisitorHandlers(ctx, socket, actor);
-    registerMeetingVisitorHandlers(ctx, socket, actor);
+    registerWidgetHandlers(ctx, socket, actor, limits, stored);
+    registerEmailVisitorHandlers(ctx, socket, actor, limits);
+    registerMeetingVisitorHandlers(ctx, socket, actor, limits);
   });
 }
 
@@ -126,7 +161,13 @@ export function visitorOriginAllowed(ctx: RealtimeContext, site: Site, origin: s
 }
 
 /** The widget's own events: what it reports about the visitor, its forms, and ratings. */
-function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, actor: VisitorActor): void {
+function registerWidgetHandlers(
+  ctx: RealtimeContext,
+  socket: VisitorSocket,
+  actor: VisitorActor,
+  limits: SocketLimits,
+  stored: () => Promise<void>,
+): void {
   const { services } = ctx;
   const { site, visitor } = socket.data;
   const userAgent = socket.handshake.headers['user-agent']?.slice(0, 500);
@@ -142,8 +183,9 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
   const changed = () => ctx.toAgents(site.id).emit('visitor', { visitorId: visitor.id });
   socket.on(
     'visitor:context',
-    handler(visitorContextSchema, (context) =>
+    handler(visitorContextSchema, limits.event, (context) =>
       inOrder(async () => {
+        await stored();
         const recorded = await services.visitors.recordContext(visitor.id, {
           ...context,
           ...(userAgent ? { userAgent } : {}),
@@ -155,8 +197,9 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
   );
   socket.on(
     'visitor:attributes',
-    handler(visitorAttributesSchema, ({ attributes }) =>
+    handler(visitorAttributesSchema, limits.event, ({ attributes }) =>
       inOrder(async () => {
+        await stored();
         const result = await services.visitors.setAttributes(visitor.id, attributes);
         if (result.ok) changed();
         return result;
@@ -165,9 +208,10 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
   );
   socket.on(
     'visitor:profile',
-    handler(visitorProfileSchema, async (profile) => {
+    handler(visitorProfileSchema, limits.event, async (profile) => {
       const problem = preChatProblem(site.widget.preChat, profile);
       if (problem) return failure('bad_request', problem);
+      await stored();
       await services.visitors.updateProfile(visitor.id, profile);
       if (profile.name) actor.name = profile.name;
       changed();
@@ -176,7 +220,8 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
   );
   socket.on(
     'visitor:email',
-    handler(visitorEmailSchema, async ({ email }) => {
+    handler(visitorEmailSchema, limits.event, async ({ email }) => {
+      await stored();
       await services.visitors.updateProfile(visitor.id, { email });
       changed();
       return { ok: true };
@@ -184,13 +229,19 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
   );
   socket.on(
     'availability',
-    handler(availabilitySchema, async () => ({ ok: true, availability: await availability(ctx, site) })),
+    handler(availabilitySchema, limits.event, async () => ({
+      ok: true,
+      availability: await availability(ctx, site),
+    })),
   );
   socket.on(
     'offline:submit',
+    // A new conversation and a message in it: both budgets.
     handler(
       offlineMessageSchema,
+      () => limits.start() ?? limits.message(),
       async ({ startKey, clientMsgId, name, email, body }) => {
+        await stored();
         await services.visitors.updateProfile(visitor.id, { name, email });
         if (name) actor.name = name;
         const { conversation } = await services.conversations.start(actor, startKey);
@@ -201,11 +252,10 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
         });
         return written.ok ? { ok: true, conversation } : written;
       },
-      () => visitorLimit(ctx, socket.id, socket.data.site.id),
     ),
   );
   socket.on(
     'conversation:rate',
-    handler(rateSchema, (rating) => services.ratings.rate(actor, rating)),
+    handler(rateSchema, limits.message, (rating) => services.ratings.rate(actor, rating)),
   );
 }

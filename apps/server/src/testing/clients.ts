@@ -38,12 +38,14 @@ export async function ready(client: ChatClient): Promise<ChatClient> {
 export function rawSocket(
   url: string,
   namespace: typeof VISITOR_NAMESPACE | typeof AGENT_NAMESPACE,
-  options: { auth?: unknown; origin?: string; siteKey?: string } = {},
+  options: { auth?: unknown; origin?: string; siteKey?: string; localAddress?: string } = {},
 ): Socket {
   return io(`${url}${namespace}`, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    // A client address of its own: all of 127.0.0.0/8 is this machine.
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     auth: (options.auth ?? {}) as Record<string, unknown>,
     ...(options.siteKey ? { query: { siteKey: options.siteKey } } : {}),
     ...(options.origin ? { extraHeaders: { origin: options.origin } } : {}),

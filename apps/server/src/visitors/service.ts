@@ -1,5 +1,5 @@
 // Visitors: minting and checking bearer tokens, and finding signed-in users by their user id.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type {
   PageView,
   Result,
@@ -49,6 +49,16 @@ function toVisitor(doc: VisitorDoc): Visitor {
   };
 }
 
+const anonymous = (id: string, siteId: string): Visitor => ({
+  id,
+  siteId,
+  userId: null,
+  name: null,
+  email: null,
+  emailVerified: false,
+  emailFailing: false,
+});
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -56,15 +66,61 @@ export function hashToken(token: string): string {
 export class VisitorService {
   private readonly model;
 
-  constructor(connection: Connection) {
+  /** @param secret signs the tokens of visitors not stored yet (see mint). */
+  constructor(
+    connection: Connection,
+    private readonly secret: string,
+  ) {
     this.model = visitorModel(connection);
   }
 
-  /** A new anonymous visitor and the token that will identify it from now on. */
+  /**
+   * A new anonymous visitor and the token that will identify it from now on, not stored: a
+   * handshake costs no write, and the record is made on the visitor's first real use (store).
+   * Until then the token carries the visitor's id and a signature, so it keeps naming the same
+   * visitor on every reconnect; once stored, it is found by its hash like any other.
+   */
+  newUnstored(siteId: string): { visitor: Visitor; token: string } {
+    const id = new Types.ObjectId().toHexString();
+    return { visitor: anonymous(id, siteId), token: `${id}${this.signature(siteId, id)}` };
+  }
+
+  /** A new anonymous visitor, stored at once, and its token. */
   async mint(siteId: string): Promise<{ visitor: Visitor; token: string }> {
-    const token = randomBytes(24).toString('base64url');
-    const doc = await this.model.create({ siteId, tokenHash: hashToken(token), lastSeenAt: new Date() });
-    return { visitor: toVisitor(doc.toObject() as VisitorDoc), token };
+    const minted = this.newUnstored(siteId);
+    await this.store(minted.visitor, minted.token);
+    return minted;
+  }
+
+  /** The visitor of a token from newUnstored that was never stored, when it was minted for this site. */
+  unstoredByToken(siteId: string, token: string): Visitor | null {
+    const id = token.slice(0, 24);
+    if (token.length !== 24 + 43 || !/^[0-9a-f]{24}$/.test(id)) return null;
+    const given = Buffer.from(token.slice(24));
+    const expected = Buffer.from(this.signature(siteId, id));
+    return given.length === expected.length && timingSafeEqual(given, expected)
+      ? anonymous(id, siteId)
+      : null;
+  }
+
+  /** Stores a minted visitor on first use; nothing happens when it is stored already. */
+  async store(visitor: Visitor, token: string): Promise<void> {
+    try {
+      await this.model.updateOne(
+        { _id: visitor.id },
+        { $setOnInsert: { siteId: visitor.siteId, tokenHash: hashToken(token), lastSeenAt: new Date() } },
+        { upsert: true },
+      );
+    } catch (error) {
+      // Two first uses at once: the one that lost the race finds the record there.
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+  }
+
+  private signature(siteId: string, visitorId: string): string {
+    return createHmac('sha256', this.secret)
+      .update(`visitor-token\n${siteId}\n${visitorId}`)
+      .digest('base64url');
   }
 
   /** The visitor a token belongs to, only if it belongs to this site. */

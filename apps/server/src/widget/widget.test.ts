@@ -238,7 +238,8 @@ describe('visitor context and attributes', () => {
       expect(result).toMatchObject({ ok: false, code: 'bad_request' });
       expect((result as { message: string }).message).toContain(field);
     }
-    expect((await env.relay.services.visitors.details(visitorId))?.pages).toEqual([]);
+    // Refused events store nothing, not even the visitor (made on first real use).
+    expect(await env.relay.services.visitors.details(visitorId)).toBeNull();
   });
 
   it('merges attributes, removes one given null, and refuses bad names or too many', async () => {
@@ -344,7 +345,7 @@ describe('pre-chat form', () => {
       expect(result).toMatchObject({ ok: false, code: 'bad_request' });
       expect((result as { message: string }).message).toContain(message);
     }
-    expect((await env.relay.services.visitors.details(visitorId))?.name).toBeNull();
+    expect((await env.relay.services.visitors.details(visitorId))?.name ?? null).toBeNull();
 
     expect(
       await ask(client, 'visitor:profile', {

@@ -44,7 +44,26 @@ export function agentName(client: ChatClient, conversation: Conversation | null)
 /** Whether a proactive message's pattern matches a page: `*` is a wildcard; without a scheme, the path is matched. */
 export function matchesPage(pattern: ProactiveMessage['urlPattern'], url: string): boolean {
   if (pattern === null) return true;
-  const target = /^[a-z]+:\/\//i.test(pattern) ? url : new URL(url).pathname;
-  const source = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${source}$`).test(target);
+  return globMatches(pattern, /^[a-z]+:\/\//i.test(pattern) ? url : new URL(url).pathname);
+}
+
+/**
+ * Whether `text` matches `glob`, where `*` stands for any run of characters. The parts between
+ * stars are found in order, each at its leftmost place, which is all a glob needs: nothing is
+ * tried twice (a `.*` regex retried every split, and eight stars froze the page for seconds).
+ */
+export function globMatches(glob: string, text: string): boolean {
+  const parts = glob.split('*');
+  const first = parts[0] ?? '';
+  if (parts.length === 1) return glob === text;
+  const last = parts[parts.length - 1] ?? '';
+  const end = text.length - last.length;
+  if (end < first.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found === -1 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }

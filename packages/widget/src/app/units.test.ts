@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesPage } from './conversation';
+import { globMatches, matchesPage } from './conversation';
 import { format, pickLanguage } from './i18n';
 import { linkParts } from './linkify';
 import { Decoder, Encoder, type Packet } from './packet-codec';
@@ -27,6 +27,20 @@ describe('proactive message patterns', () => {
     expect(matchesPage('/cart', 'https://shop.test/cart?x=1')).toBe(true);
     expect(matchesPage('https://shop.test/*', 'https://other.test/')).toBe(false);
     expect(matchesPage('/a.b', 'https://shop.test/aXb')).toBe(false);
+    expect(matchesPage('/*/*-mug', 'https://shop.test/products/blue-mug')).toBe(true);
+    expect(matchesPage('/*/*-mug', 'https://shop.test/products/blue-cup')).toBe(false);
+  });
+
+  it('matches stars by their parts, never by retrying every split', () => {
+    expect(globMatches('a*b*c', 'abc')).toBe(true);
+    expect(globMatches('a*b*c', 'ac')).toBe(false);
+    expect(globMatches('*ab*ab*', 'xabyab')).toBe(true);
+    expect(globMatches('ab*ba', 'aba')).toBe(false);
+    expect(globMatches('**', '')).toBe(true);
+    // Eight stars over a long path that fails at its very end: a `.*` regex tries ~n^8 splits.
+    const path = `/${'a'.repeat(1900)}`;
+    expect(matchesPage(`/${'*a'.repeat(8)}b`, `https://shop.test${path}`)).toBe(false);
+    expect(globMatches(`/${'*a'.repeat(8)}*`, path)).toBe(true);
   });
 });
 
