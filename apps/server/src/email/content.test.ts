@@ -117,12 +117,12 @@ const corpus: { lang: string; client: string; reply: string }[] = [
   {
     lang: 'en',
     client: 'Gmail',
-    reply: 'On Mon, 1 Dec 2026 at 10:00, Shop <reply@parley.test> wrote:\n' + QUOTED,
+    reply: `On Mon, 1 Dec 2026 at 10:00, Shop <reply@parley.test> wrote:\n${QUOTED}`,
   },
   {
     lang: 'en',
     client: 'iPhone',
-    reply: 'Sent from my iPhone\n\nOn 1 Dec 2026, at 10:00, Shop <reply@parley.test> wrote:\n' + QUOTED,
+    reply: `Sent from my iPhone\n\nOn 1 Dec 2026, at 10:00, Shop <reply@parley.test> wrote:\n${QUOTED}`,
   },
   {
     lang: 'en',
@@ -133,17 +133,17 @@ const corpus: { lang: string; client: string; reply: string }[] = [
   {
     lang: 'ro',
     client: 'Gmail',
-    reply: 'În lun., 1 dec. 2026 la 10:00, Ion Popescu <ion@x.ro> a scris:\n' + QUOTED,
+    reply: `În lun., 1 dec. 2026 la 10:00, Ion Popescu <ion@x.ro> a scris:\n${QUOTED}`,
   },
   {
     lang: 'ro',
     client: 'Gmail, no diacritics',
-    reply: 'In lun., 1 dec. 2026 la 10:00, Ion Popescu <ion@x.ro> a scris:\n' + QUOTED,
+    reply: `In lun., 1 dec. 2026 la 10:00, Ion Popescu <ion@x.ro> a scris:\n${QUOTED}`,
   },
   {
     lang: 'ro',
     client: 'Gmail, wrapped',
-    reply: 'În lun., 1 dec. 2026 la 10:00, Magazinul Nostru Online <reply@parley.test>\na scris:\n' + QUOTED,
+    reply: `În lun., 1 dec. 2026 la 10:00, Magazinul Nostru Online <reply@parley.test>\na scris:\n${QUOTED}`,
   },
   {
     lang: 'ro',
@@ -157,7 +157,7 @@ const corpus: { lang: string; client: string; reply: string }[] = [
     reply:
       'De la: Magazin <reply@parley.test>\nTrimis: luni, 1 decembrie 2026 10:00\nCatre: Ion Popescu <ion@x.ro>\nSubiect: Comanda ta\n\nMai avem marimea M?',
   },
-  { lang: 'ro', client: 'iPhone', reply: 'Trimis de pe iPhone\n\n' + QUOTED },
+  { lang: 'ro', client: 'iPhone', reply: `Trimis de pe iPhone\n\n${QUOTED}` },
   {
     lang: 'ro',
     client: 'Android',
@@ -168,17 +168,17 @@ const corpus: { lang: string; client: string; reply: string }[] = [
   {
     lang: 'pl',
     client: 'Gmail',
-    reply: 'pon., 1 gru 2026 o 10:00 Jan Kowalski <jan@x.pl> napisał(a):\n' + QUOTED,
+    reply: `pon., 1 gru 2026 o 10:00 Jan Kowalski <jan@x.pl> napisał(a):\n${QUOTED}`,
   },
   {
     lang: 'pl',
     client: 'Gmail, no diacritics',
-    reply: 'pon., 1 gru 2026 o 10:00 Jan Kowalski <jan@x.pl> napisal(a):\n' + QUOTED,
+    reply: `pon., 1 gru 2026 o 10:00 Jan Kowalski <jan@x.pl> napisal(a):\n${QUOTED}`,
   },
   {
     lang: 'pl',
     client: 'Gmail, wrapped',
-    reply: 'pon., 1 gru 2026 o 10:00 Sklep Internetowy Kowalski <reply@parley.test>\nnapisał(a):\n' + QUOTED,
+    reply: `pon., 1 gru 2026 o 10:00 Sklep Internetowy Kowalski <reply@parley.test>\nnapisał(a):\n${QUOTED}`,
   },
   {
     lang: 'pl',
@@ -192,7 +192,7 @@ const corpus: { lang: string; client: string; reply: string }[] = [
     reply:
       'Od: Sklep <reply@parley.test>\nWyslane: poniedzialek, 1 grudnia 2026 10:00\nDo: Jan Kowalski <jan@x.pl>\nTemat: Zamowienie\n\nCzy jest rozmiar M?',
   },
-  { lang: 'pl', client: 'iPhone', reply: "Wysłane z iPhone'a\n\n" + QUOTED },
+  { lang: 'pl', client: 'iPhone', reply: `Wysłane z iPhone'a\n\n${QUOTED}` },
   {
     lang: 'pl',
     client: 'iPhone, "mojego"',
@@ -200,7 +200,7 @@ const corpus: { lang: string; client: string; reply: string }[] = [
       "Wysłane z mojego iPhone'a\n\npon., 1 gru 2026 o 10:00 Sklep <reply@parley.test> napisał(a):\n" +
       QUOTED,
   },
-  { lang: 'pl', client: 'iPhone, no diacritics', reply: "Wyslane z iPhone'a\n\n" + QUOTED },
+  { lang: 'pl', client: 'iPhone, no diacritics', reply: `Wyslane z iPhone'a\n\n${QUOTED}` },
 ];
 
 describe('reply text from the languages and clients our visitors use', () => {
