@@ -1,7 +1,7 @@
 // What the email channel stores: a thread per escalated conversation (its reply token, bound to
 // the conversation and the address expected to answer), every email sent or received (Message-ID
 // for threading and dedupe), their attachments, the emails waiting to go out, and the development
-// Mailbox.
+// Mailbox (each caught email tied to its site).
 import { type Connection, type InferSchemaType, Schema, type Types } from 'mongoose';
 
 const threadSchema = new Schema(
@@ -36,6 +36,10 @@ const emailSchema = new Schema(
   {
     direction: { type: String, enum: ['in', 'out'], required: true },
     conversationId: { type: Schema.Types.ObjectId, default: null },
+    /** Inbound held mail: the site of its thread (null: no thread), for the per-site cap. */
+    siteId: { type: Schema.Types.ObjectId, default: null },
+    /** Inbound held mail: bytes of the original, for the per-site cap. */
+    size: { type: Number, default: 0 },
     messageId: { type: String, required: true },
     from: { type: String, default: '' },
     to: { type: [String], default: [] },
@@ -74,6 +78,7 @@ const emailSchema = new Schema(
 emailSchema.index({ direction: 1, messageId: 1 }, { unique: true });
 emailSchema.index({ jobKey: 1 }, { unique: true, partialFilterExpression: { jobKey: { $type: 'string' } } });
 emailSchema.index({ disposition: 1, createdAt: -1 });
+emailSchema.index({ disposition: 1, siteId: 1 });
 emailSchema.index({ conversationId: 1, createdAt: 1 });
 
 const attachmentSchema = new Schema({
@@ -110,6 +115,8 @@ const siteSettingsSchema = new Schema({
 
 const mailboxSchema = new Schema(
   {
+    /** The site of the thread the mail belongs to; null (meeting mail, anything else): admins only. */
+    siteId: { type: Schema.Types.ObjectId, default: null },
     messageId: { type: String, required: true },
     from: { type: String, default: '' },
     to: { type: [String], default: [] },
@@ -121,6 +128,7 @@ const mailboxSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 mailboxSchema.index({ createdAt: -1 });
+mailboxSchema.index({ siteId: 1, createdAt: -1 });
 
 export type EmailThreadDoc = InferSchemaType<typeof threadSchema> & { _id: Types.ObjectId };
 export type EmailDoc = InferSchemaType<typeof emailSchema> & { _id: Types.ObjectId; createdAt: Date };

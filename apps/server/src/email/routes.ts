@@ -51,6 +51,7 @@ export function emailRouter(services: Services, config: Config): Router {
       if (!signed) return sendError(res, 'unauthorized', 'missing or wrong signature');
       if (body.length === 0) return sendError(res, 'bad_request', 'empty message');
       const outcome = await email.receive(body, { envelopeFrom: null, recipients: null });
+      if (outcome.disposition === 'refused') return sendError(res, 'too_large', outcome.message);
       res.json({ ok: true, ...outcome });
     }),
   );
@@ -247,7 +248,7 @@ export function emailRouter(services: Services, config: Config): Router {
     signedIn,
     mailboxOn,
     route(async (_req, res) => {
-      res.json({ ok: true, emails: await email.mailbox() });
+      res.json({ ok: true, emails: await email.mailbox(agentActor(agentOf(res))) });
     }),
   );
 
@@ -259,7 +260,7 @@ export function emailRouter(services: Services, config: Config): Router {
       const id = idParam(req, res);
       const body = id && parse(mailboxReplySchema, req.body, res);
       if (!id || !body) return;
-      const result = await email.replyAsVisitor(id, body.body);
+      const result = await email.replyAsVisitor(agentActor(agentOf(res)), id, body.body);
       if (!result.ok) return fail(res, result);
       res.json(result);
     }),

@@ -1,6 +1,6 @@
 // The email channel: escalating a conversation to email, the emails that go out (replies,
 // unseen-reply fallbacks, transcripts) as durable jobs, and the inbound path both doors share.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type {
   Conversation,
@@ -44,6 +44,19 @@ import { checkSender } from './verification';
 export const MAX_EMAIL_BYTES = 10 * 1024 * 1024;
 /** Most characters of an email's text and HTML kept, so a record stays well inside a document. */
 const MAX_STORED_TEXT = 1_000_000;
+/**
+ * Held mail an admin has not dealt with, per site (mail to no thread at all counts as one more
+ * "site"): past either limit new mail to be held is refused (552) and what is held stays, so a
+ * flood cannot push out mail an admin still has to look at.
+ */
+export const MAX_HELD_PER_SITE = 100;
+export const MAX_HELD_BYTES_PER_SITE = 50 * 1024 * 1024;
+/**
+ * On the dev Mailbox's own replies: an HMAC of their Message-ID under a key this process never
+ * shows. Only those skip sender verification (their From is a made-up visitor's address).
+ */
+export const MAILBOX_PROOF_HEADER = 'X-Parley-Mailbox-Proof';
+const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/;
 /** How long a worker owns a claimed job before another may take it over. */
 const LEASE_MS = 60_000;
 
@@ -54,7 +67,8 @@ export type Sender = (mail: SendMailOptions) => Promise<unknown>;
 export type InboundOutcome =
   | { disposition: 'added'; emailId: string; conversationId: string; seq: number }
   | { disposition: 'held'; emailId: string; reason: HeldReason }
-  | { disposition: 'duplicate' | 'auto_reply' | 'bounce' | 'loop'; emailId: string | null };
+  | { disposition: 'duplicate' | 'auto_reply' | 'bounce' | 'loop'; emailId: string | null }
+  | { disposition: 'refused'; emailId: null; message: string };
 
 /**
  * What an agent's reply is owed until this domain has dealt with it: on an email conversation,
@@ -126,6 +140,8 @@ export class EmailService {
   private resolver: DNSResolver | null = null;
   /** Says a job may be due now, so the worker need not wait for its next tick. */
   readonly due = new EventEmitter<{ due: [] }>();
+  /** Signs the dev Mailbox's replies (MAILBOX_PROOF_HEADER); never leaves this process. */
+  private readonly mailboxKey = randomBytes(32);
   /** The port the built-in SMTP server listens on, once the workers started it. */
   inboundPort: number | null = null;
 
@@ -656,9 +672,15 @@ export class EmailService {
 
   // ---------------------------------------------------------------- inbound
 
-  /** Whether the inbound SMTP server takes mail for this recipient. */
-  acceptsRecipient(address: string): boolean {
-    return this.config.devMailbox || parseInboundAddress(address, this.config.inboundDomain) !== null;
+  /**
+   * Whether the inbound SMTP server takes mail for this recipient, asked at RCPT so nothing is
+   * received for it otherwise: one of Parley's addresses only if its token names a thread; any
+   * other address only when the dev Mailbox catches it.
+   */
+  async acceptsRecipient(address: string): Promise<boolean> {
+    const target = parseInboundAddress(address, this.config.inboundDomain);
+    if (!target) return this.config.devMailbox;
+    return (await this.models.threads.exists({ replyToken: target.token })) !== null;
   }
 
   /** Whether a recipient is one of Parley's own addresses (the rest go to the dev Mailbox). */
@@ -735,7 +757,7 @@ export class EmailService {
           : null;
     // The From address is only the visitor's if its domain vouches for the message.
     let verification: string | null = null;
-    if (!reason && this.config.emailVerify) {
+    if (!reason && this.config.emailVerify && !this.fromMailbox(mail, messageId, envelope.ip)) {
       const check = await checkSender(raw, {
         ...(envelope.ip ? { ip: envelope.ip } : {}),
         ...(envelope.helo ? { helo: envelope.helo } : {}),
@@ -747,10 +769,16 @@ export class EmailService {
       if (check.failed) reason = 'failed_verification';
     }
     if (reason || !thread) {
+      const siteId = thread?.siteId ?? null;
+      if (!(await this.roomToHold(siteId, raw.length))) {
+        return { disposition: 'refused', emailId: null, message: 'too much mail is waiting for review' };
+      }
       const record = await this.store(
         {
           ...base,
           conversationId: thread?.conversationId ?? null,
+          siteId,
+          size: raw.length,
           disposition: 'held',
           heldReason: reason,
           verification,
@@ -768,6 +796,34 @@ export class EmailService {
     );
     if (!record) return { disposition: 'duplicate', emailId: null };
     return this.addToTimeline(record, thread);
+  }
+
+  /** Whether the site may hold one more email of `bytes` (MAX_HELD_PER_SITE, MAX_HELD_BYTES_PER_SITE). */
+  private async roomToHold(siteId: Types.ObjectId | null, bytes: number): Promise<boolean> {
+    const [usage] = await this.models.emails.aggregate<{ count: number; bytes: number }>([
+      { $match: { direction: 'in', disposition: 'held', siteId } },
+      { $group: { _id: null, count: { $sum: 1 }, bytes: { $sum: '$size' } } },
+    ]);
+    if (!usage) return bytes <= MAX_HELD_BYTES_PER_SITE;
+    return usage.count < MAX_HELD_PER_SITE && usage.bytes + bytes <= MAX_HELD_BYTES_PER_SITE;
+  }
+
+  private mailboxProof(messageId: string): string {
+    return createHmac('sha256', this.mailboxKey).update(messageId).digest('base64url');
+  }
+
+  /**
+   * Whether this message is one of the dev Mailbox's own replies: it came over loopback and
+   * carries the proof for its Message-ID, which only this process can make. A copy of a proof
+   * seen in a held email is of no use: it only fits a Message-ID that is already taken.
+   */
+  private fromMailbox(mail: ParsedMail, messageId: string, ip: string | undefined): boolean {
+    if (!this.config.devMailbox || !ip || !LOOPBACK.test(ip)) return false;
+    const proof = mail.headers.get(MAILBOX_PROOF_HEADER.toLowerCase());
+    if (typeof proof !== 'string') return false;
+    const given = Buffer.from(proof.trim());
+    const expected = Buffer.from(this.mailboxProof(messageId));
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   /** Stores an inbound record (and its attachments); null if the same Message-ID got there first. */
@@ -925,10 +981,19 @@ export class EmailService {
 
   // ---------------------------------------------------------------- development Mailbox
 
-  /** Keeps an outbound email the built-in server caught (development only). */
+  /**
+   * Keeps an outbound email the built-in server caught (development only), with the site whose
+   * thread its Reply-To names, so only that site's agents see it.
+   */
   async catchMail(raw: Buffer): Promise<void> {
     const mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true });
+    const replyTo = mail.replyTo?.value[0]?.address ?? '';
+    const target = parseInboundAddress(replyTo, this.config.inboundDomain);
+    const thread = target
+      ? await this.models.threads.findOne({ replyToken: target.token }, { siteId: 1 }).lean<EmailThreadDoc>()
+      : null;
     await this.models.mailbox.create({
+      siteId: thread?.siteId ?? null,
       messageId: mail.messageId ?? '',
       from: mail.from?.text ?? '',
       to: addresses(mail.to),
@@ -939,8 +1004,16 @@ export class EmailService {
     });
   }
 
-  async mailbox(limit = 100): Promise<MailboxEntry[]> {
-    const docs = await this.models.mailbox.find().sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
+  /** What the Mailbox shows the actor: the mail of their sites; admins also see mail of no site. */
+  private mailboxScope(actor: Actor): Record<string, unknown> | null {
+    if (actor.kind !== 'agent') return null;
+    return actor.siteIds === null ? {} : { siteId: trusted({ $in: actor.siteIds }) };
+  }
+
+  async mailbox(actor: Actor, limit = 100): Promise<MailboxEntry[]> {
+    const scope = this.mailboxScope(actor);
+    if (!scope) return [];
+    const docs = await this.models.mailbox.find(scope).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
     return docs.map((doc) => ({
       id: doc._id.toHexString(),
       messageId: doc.messageId,
@@ -958,10 +1031,11 @@ export class EmailService {
    * Answers a caught email as its recipient would, quoting it the way mail clients do, and sends
    * the answer over SMTP to its Reply-To: the same path a real reply takes.
    */
-  async replyAsVisitor(entryId: string, body: string): Promise<Result<{ messageId: string }>> {
+  async replyAsVisitor(actor: Actor, entryId: string, body: string): Promise<Result<{ messageId: string }>> {
     const send = this.send;
     if (!send) return failure('unavailable', 'email is not set up on this relay');
-    const entry = await this.models.mailbox.findById(entryId).lean();
+    const scope = this.mailboxScope(actor);
+    const entry = scope && (await this.models.mailbox.findOne({ ...scope, _id: entryId }).lean());
     if (!entry) return failure('not_found', 'no such email in the Mailbox');
     if (!entry.replyTo || !entry.to[0]) return failure('bad_request', 'that email has no reply address');
     const quoted = entry.text
@@ -976,6 +1050,7 @@ export class EmailService {
       subject: entry.subject.startsWith('Re:') ? entry.subject : `Re: ${entry.subject}`,
       inReplyTo: entry.messageId,
       references: [entry.messageId],
+      headers: { [MAILBOX_PROOF_HEADER]: this.mailboxProof(messageId) },
       text: `${body}\n\nOn ${entry.createdAt.toUTCString()}, ${entry.from} wrote:\n${quoted}\n`,
     });
     return { ok: true, messageId };
