@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
 import { parseInboundAddress } from './addresses';
-import { verifyContinueLink } from './signatures';
+import { threadBinding, verifyContinueLink } from './signatures';
 import { sendOverSmtp } from './testing';
 
 const DOMAIN = 'parley.test';
@@ -105,6 +105,7 @@ describe('continue by email', () => {
     expect(verifyContinueLink('flow-link-secret', link)).toEqual({
       conversationId,
       visitorId: started.conversation.visitorId,
+      thread: threadBinding(token!.token),
     });
 
     // The agent's reply on an email conversation goes out as an email in the same thread.

@@ -197,7 +197,8 @@ export function emailRouter(services: Services, config: Config): Router {
     '/continue/:token',
     route(async (req, res) => {
       const token = String(req.params.token);
-      const link = token.length <= 512 ? verifyContinueLink(config.linkSecret, token) : null;
+      const signed = token.length <= 512 ? verifyContinueLink(config.linkSecret, token) : null;
+      const link = signed && (await email.linkCurrent(signed)) ? signed : null;
       const conversation = link ? await services.conversations.byId(link.conversationId) : null;
       const site = conversation ? await services.sites.byId(conversation.siteId) : null;
       const origin = site?.allowedOrigins[0];
@@ -217,7 +218,8 @@ export function emailRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const body = parse(continueLinkSchema, req.body, res);
       if (!body) return;
-      const link = verifyContinueLink(config.linkSecret, body.token);
+      const signed = verifyContinueLink(config.linkSecret, body.token);
+      const link = signed && (await email.linkCurrent(signed)) ? signed : null;
       if (!link) return sendError(res, 'unauthorized', 'this link is not valid (or has expired)');
       const conversation = await services.conversations.byId(link.conversationId);
       const site = conversation && (await services.sites.byId(conversation.siteId));
@@ -232,7 +234,7 @@ export function emailRouter(services: Services, config: Config): Router {
       };
       if (!body.device) return void res.json(found);
       const linkHash = hashToken(body.token);
-      const visitorToken = await services.visitors.addDevice(link.visitorId, linkHash);
+      const visitorToken = await services.visitors.addDevice(link.visitorId, linkHash, link.conversationId);
       if (!visitorToken)
         return sendError(
           res,

@@ -37,7 +37,7 @@ import {
   type EmailThreadDoc,
   emailModels,
 } from './model';
-import { signContinueLink } from './signatures';
+import { type ContinueLink, signContinueLink, threadBinding } from './signatures';
 import { checkSender } from './verification';
 
 /** The largest email either door takes. */
@@ -250,6 +250,17 @@ export class EmailService {
     return { ok: true };
   }
 
+  /**
+   * Whether a verified continue link still names its conversation's thread: one sent before the
+   * thread moved to another address (and got a new reply token) no longer does.
+   */
+  async linkCurrent(link: ContinueLink): Promise<boolean> {
+    const thread = await this.models.threads
+      .findOne({ conversationId: link.conversationId }, { replyToken: 1 })
+      .lean<EmailThreadDoc>();
+    return thread !== null && threadBinding(thread.replyToken) === link.thread;
+  }
+
   /** The email side of a conversation the actor may see, or null if it never went to email. */
   async thread(actor: Actor, conversationId: string): Promise<EmailThreadView | null> {
     if (!(await this.deps.conversations.get(actor, conversationId))) return null;
@@ -278,6 +289,8 @@ export class EmailService {
     if (visitor && visitor.email !== to) await this.deps.visitors.setEmail(visitor.id, to);
     if (existing && existing.address === to) return { ok: true, thread: existing };
     if (existing) {
+      // A new reply token also ends the continue links sent to the old address (linkCurrent),
+      // and the browser sessions they were exchanged for.
       const thread = await this.models.threads
         .findOneAndUpdate(
           { _id: existing._id },
@@ -285,6 +298,7 @@ export class EmailService {
           { returnDocument: 'after' },
         )
         .lean<EmailThreadDoc>();
+      await this.deps.visitors.revokeDevices(conversation.visitorId, conversation.id);
       return { ok: true, thread: thread! };
     }
     try {
@@ -585,6 +599,7 @@ export class EmailService {
     const link = `${this.config.publicUrl}/continue/${signContinueLink(this.config.linkSecret, {
       conversationId,
       visitorId: conversation.visitorId,
+      thread: threadBinding(thread.replyToken),
     })}`;
     const agentName = [...messages].reverse().find((m) => m.author.kind === 'agent')?.author.name;
     const siteName = (await this.siteName(conversation.siteId)) ?? 'Support';
