@@ -18,6 +18,12 @@ const threadSchema = new Schema(
     messageIds: { type: [String], default: [] },
     /** A bounce said mail to `address` does not arrive. */
     failing: { type: Boolean, default: false },
+    /**
+     * Someone at `address` showed they read it (a reply from it, or its continue link opened), or
+     * an agent chose it. Until then mail to it carries no word the visitor wrote: a visitor's
+     * "Email me instead" must not let anyone mail their own text to a stranger in the shop's name.
+     */
+    confirmed: { type: Boolean, default: true },
   },
   { timestamps: true },
 );
@@ -108,6 +114,16 @@ const jobSchema = new Schema({
 jobSchema.index({ conversationId: 1, kind: 1 }, { unique: true });
 jobSchema.index({ dueAt: 1 });
 
+/** Each "Email me instead" a visitor asked for, kept a day, for its limits per visitor and per site. */
+const emailMeSchema = new Schema({
+  visitorId: { type: Schema.Types.ObjectId, required: true },
+  siteId: { type: Schema.Types.ObjectId, required: true },
+  address: { type: String, required: true },
+  createdAt: { type: Date, default: () => new Date(), expires: 24 * 60 * 60 },
+});
+emailMeSchema.index({ visitorId: 1, createdAt: -1 });
+emailMeSchema.index({ siteId: 1, createdAt: -1 });
+
 const siteSettingsSchema = new Schema({
   siteId: { type: Schema.Types.ObjectId, required: true, unique: true },
   transcriptOnResolve: { type: Boolean, default: false },
@@ -142,6 +158,7 @@ const build = (connection: Connection) => ({
   jobs: connection.model('EmailJob', jobSchema),
   mailbox: connection.model('MailboxEntry', mailboxSchema),
   siteSettings: connection.model('EmailSiteSettings', siteSettingsSchema),
+  emailMe: connection.model('EmailMeRequest', emailMeSchema),
 });
 
 export type EmailModels = ReturnType<typeof build>;
@@ -156,6 +173,7 @@ export function emailModels(connection: Connection): EmailModels {
       jobs: models.EmailJob,
       mailbox: models.MailboxEntry,
       siteSettings: models.EmailSiteSettings,
+      emailMe: models.EmailMeRequest,
     } as EmailModels;
   }
   return build(connection);

@@ -198,7 +198,7 @@ export function emailRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const token = String(req.params.token);
       const signed = token.length <= 512 ? verifyContinueLink(config.linkSecret, token) : null;
-      const link = signed && (await email.linkCurrent(signed)) ? signed : null;
+      const link = signed && (await email.openLink(signed)) ? signed : null;
       const conversation = link ? await services.conversations.byId(link.conversationId) : null;
       const site = conversation ? await services.sites.byId(conversation.siteId) : null;
       const origin = site?.allowedOrigins[0];
@@ -219,7 +219,7 @@ export function emailRouter(services: Services, config: Config): Router {
       const body = parse(continueLinkSchema, req.body, res);
       if (!body) return;
       const signed = verifyContinueLink(config.linkSecret, body.token);
-      const link = signed && (await email.linkCurrent(signed)) ? signed : null;
+      const link = signed && (await email.openLink(signed)) ? signed : null;
       if (!link) return sendError(res, 'unauthorized', 'this link is not valid (or has expired)');
       const conversation = await services.conversations.byId(link.conversationId);
       const site = conversation && (await services.sites.byId(conversation.siteId));

@@ -24,7 +24,7 @@ import type { Config } from '../config';
 import type { Actor, ConversationService } from '../conversations/service';
 import type { OwedMessage, Route } from '../conversations/writer';
 import type { SiteService } from '../sites/service';
-import type { VisitorService } from '../visitors/service';
+import type { Visitor, VisitorService } from '../visitors/service';
 import { inboundAddress, maskAddress, newReplyToken, parseInboundAddress } from './addresses';
 import { automated } from './automated';
 import { composeText, newMessageId, type OutboundEmail, threadSubject, toSendMail } from './compose';
@@ -57,6 +57,11 @@ export const MAX_HELD_BYTES_PER_SITE = 50 * 1024 * 1024;
  */
 export const MAILBOX_PROOF_HEADER = 'X-Parley-Mailbox-Proof';
 const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/;
+/** Limits of a visitor's "Email me instead" (emailMeInstead). */
+const EMAIL_ME_PER_VISITOR = 3;
+const EMAIL_ME_PER_SITE = 30;
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
 /** How long a worker owns a claimed job before another may take it over. */
 const LEASE_MS = 60_000;
 
@@ -212,7 +217,7 @@ export class EmailService {
     if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
     const conversation = await this.deps.conversations.get(actor, conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
-    const ready = await this.threadFor(conversation, address);
+    const ready = await this.threadFor(conversation, address, actor.kind);
     if (!ready.ok) return ready;
     const { thread } = ready;
     const changed = await this.deps.conversations.setChannel(actor, conversationId, {
@@ -244,21 +249,10 @@ export class EmailService {
     if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
     const conversation = await this.deps.conversations.get(actor, conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
-    const ready = await this.threadFor(conversation, address);
+    const ready = await this.threadFor(conversation, address, actor.kind);
     if (!ready.ok) return ready;
     await this.schedule(conversationId, 'transcript', new Date(), conversation.seq);
     return { ok: true };
-  }
-
-  /**
-   * Whether a verified continue link still names its conversation's thread: one sent before the
-   * thread moved to another address (and got a new reply token) no longer does.
-   */
-  async linkCurrent(link: ContinueLink): Promise<boolean> {
-    const thread = await this.models.threads
-      .findOne({ conversationId: link.conversationId }, { replyToken: 1 })
-      .lean<EmailThreadDoc>();
-    return thread !== null && threadBinding(thread.replyToken) === link.thread;
   }
 
   /** The email side of a conversation the actor may see, or null if it never went to email. */
@@ -268,14 +262,11 @@ export class EmailService {
     return thread ? threadView(thread) : null;
   }
 
-  /**
-   * The conversation's thread at `address` (or the visitor's email), created on first use. A new
-   * address gets a new reply token, so the old address can no longer answer.
-   */
-  private async threadFor(
+  /** Where the conversation's email goes: `address`, else the thread's, else the visitor's email. */
+  private async addressFor(
     conversation: Conversation,
     address: string | undefined,
-  ): Promise<Result<{ thread: EmailThreadDoc }>> {
+  ): Promise<Result<{ to: string; visitor: Visitor | null; existing: EmailThreadDoc | null }>> {
     const visitor = await this.deps.visitors.byId(conversation.visitorId);
     const existing = await this.models.threads
       .findOne({ conversationId: conversation.id })
@@ -286,15 +277,38 @@ export class EmailService {
     if (to.endsWith(`@${this.config.inboundDomain.toLowerCase()}`)) {
       return failure('bad_request', 'that address would send Parley mail to itself');
     }
+    return { ok: true, to, visitor, existing };
+  }
+
+  /**
+   * The conversation's thread at `address` (or the visitor's email), created on first use. A new
+   * address gets a new reply token, so the old address can no longer answer. Who chose it decides
+   * whether it counts as confirmed: an agent vouches for an address, a visitor does not (mail to
+   * it then carries none of the visitor's words until it is confirmed), and the relay's own
+   * emails (fallbacks, transcripts on resolve) leave a thread as it is.
+   */
+  private async threadFor(
+    conversation: Conversation,
+    address: string | undefined,
+    chosenBy: 'agent' | 'visitor' | 'system' = 'system',
+  ): Promise<Result<{ thread: EmailThreadDoc }>> {
+    const resolved = await this.addressFor(conversation, address);
+    if (!resolved.ok) return resolved;
+    const { to, visitor, existing } = resolved;
+    const confirmed = chosenBy !== 'visitor';
     if (visitor && visitor.email !== to) await this.deps.visitors.setEmail(visitor.id, to);
-    if (existing && existing.address === to) return { ok: true, thread: existing };
+    if (existing && existing.address === to) {
+      if (chosenBy !== 'agent' || existing.confirmed !== false) return { ok: true, thread: existing };
+      await this.models.threads.updateOne({ _id: existing._id }, { $set: { confirmed: true } });
+      return { ok: true, thread: { ...existing, confirmed: true } };
+    }
     if (existing) {
-      // A new reply token also ends the continue links sent to the old address (linkCurrent),
+      // A new reply token also ends the continue links sent to the old address (openLink),
       // and the browser sessions they were exchanged for.
       const thread = await this.models.threads
         .findOneAndUpdate(
           { _id: existing._id },
-          { $set: { address: to, replyToken: newReplyToken(), failing: false } },
+          { $set: { address: to, replyToken: newReplyToken(), failing: false, confirmed } },
           { returnDocument: 'after' },
         )
         .lean<EmailThreadDoc>();
@@ -309,12 +323,75 @@ export class EmailService {
         address: to,
         replyToken: newReplyToken(),
         subject: threadSubject((await this.siteName(conversation.siteId)) ?? 'Support', conversation.id),
+        confirmed,
       });
       return { ok: true, thread: created.toObject() as EmailThreadDoc };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      return this.threadFor(conversation, to);
+      return this.threadFor(conversation, to, chosenBy);
     }
+  }
+
+  /**
+   * "Email me instead" from the widget, within its limits: a visitor has mail sent to one address
+   * a day and asks at most EMAIL_ME_PER_VISITOR times a day; a site takes EMAIL_ME_PER_SITE an
+   * hour. The address is the visitor's word only, so the thread starts unconfirmed.
+   */
+  async emailMeInstead(
+    actor: Extract<Actor, { kind: 'visitor' }>,
+    conversationId: string,
+    address?: string,
+  ): Promise<Result<{ conversation: Conversation; thread: EmailThreadView }>> {
+    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
+    const conversation = await this.deps.conversations.get(actor, conversationId);
+    if (!conversation) return failure('not_found', 'no such conversation');
+    const resolved = await this.addressFor(conversation, address);
+    if (!resolved.ok) return resolved;
+    const now = Date.now();
+    const asked = await this.models.emailMe
+      .find(
+        { visitorId: actor.visitorId, createdAt: trusted({ $gte: new Date(now - DAY_MS) }) },
+        { address: 1 },
+      )
+      .lean();
+    if (asked.some((request) => request.address !== resolved.to)) {
+      return failure('rate_limited', 'mail can go to one address a day: reply to the email already sent');
+    }
+    if (asked.length >= EMAIL_ME_PER_VISITOR) {
+      return failure(
+        'rate_limited',
+        'you asked for email several times today: reply to the email already sent',
+      );
+    }
+    const bySite = await this.models.emailMe.countDocuments({
+      siteId: actor.siteId,
+      createdAt: trusted({ $gte: new Date(now - HOUR_MS) }),
+    });
+    if (bySite >= EMAIL_ME_PER_SITE) {
+      return failure('rate_limited', 'too many email requests on this site right now, try again later');
+    }
+    await this.models.emailMe.create({
+      visitorId: actor.visitorId,
+      siteId: actor.siteId,
+      address: resolved.to,
+    });
+    return this.continueByEmail(actor, conversationId, resolved.to);
+  }
+
+  /**
+   * Whether a verified continue link still names its conversation's thread (one sent before the
+   * thread moved to another address no longer does). Opening a current link shows its address
+   * reads its mail: the thread counts as confirmed from then on.
+   */
+  async openLink(link: ContinueLink): Promise<boolean> {
+    const thread = await this.models.threads
+      .findOne({ conversationId: link.conversationId }, { replyToken: 1, confirmed: 1 })
+      .lean<EmailThreadDoc>();
+    if (!thread || threadBinding(thread.replyToken) !== link.thread) return false;
+    if (thread.confirmed === false) {
+      await this.models.threads.updateOne({ _id: thread._id }, { $set: { confirmed: true } });
+    }
+    return true;
   }
 
   private async siteName(siteId: string): Promise<string | null> {
@@ -575,27 +652,43 @@ export class EmailService {
     }
     if (!thread) return;
     if (job.kind === 'reply' && messages.length === 0) return;
-    if (thread.failing) {
+    // An address only the visitor vouched for gets no transcript until it is confirmed.
+    const unconfirmed = thread.confirmed === false;
+    const notSent = thread.failing
+      ? { body: `Not emailed: mail to ${maskAddress(thread.address)} bounced`, name: 'email_not_sent' }
+      : unconfirmed && job.kind === 'transcript'
+        ? {
+            body: `Transcript not emailed: ${maskAddress(thread.address)} has not confirmed the address yet`,
+            name: 'email_not_confirmed',
+          }
+        : null;
+    if (notSent) {
       // The agent must not believe an email went out to an address known to bounce.
       await this.deps.conversations.append(
         { kind: 'system' },
         {
           conversationId,
           clientMsgId: emailClientId('email-unsent', `${job._id.toHexString()}:${job.upToSeq}`),
-          body: `Not emailed: mail to ${maskAddress(thread.address)} bounced`,
+          body: notSent.body,
           type: 'event',
           visibility: 'agents',
           channel: 'email',
-          data: { name: 'email_not_sent', upToSeq: job.upToSeq },
+          data: { name: notSent.name, upToSeq: job.upToSeq },
         },
       );
       return;
     }
 
     const first = messages[0]?.seq ?? job.upToSeq + 1;
-    const earlier = job.kind === 'transcript' ? [] : timeline.filter((m) => m.seq < first);
+    // Until the address is confirmed, nothing the visitor wrote (text or name) goes to it.
+    const sendable = (m: Message) => !unconfirmed || m.author.kind !== 'visitor';
+    messages = messages.filter(sendable);
+    const earlier = job.kind === 'transcript' ? [] : timeline.filter((m) => m.seq < first && sendable(m));
+    if (unconfirmed) {
+      opening = `${opening ?? ''}\n\nIf you did not ask for this, you can ignore this email.`.trim();
+    }
     const domain = this.config.inboundDomain;
-    const visitorName = visitor?.name ?? 'You';
+    const visitorName = (!unconfirmed && visitor?.name) || 'You';
     const link = `${this.config.publicUrl}/continue/${signContinueLink(this.config.linkSecret, {
       conversationId,
       visitorId: conversation.visitorId,
@@ -606,7 +699,7 @@ export class EmailService {
     const mail: OutboundEmail = {
       messageId: newMessageId(domain),
       from: { name: agentName ? `${agentName} (${siteName})` : siteName, address: this.config.emailFrom },
-      to: { name: visitor?.name ?? '', address: thread.address },
+      to: { name: unconfirmed ? '' : (visitor?.name ?? ''), address: thread.address },
       replyTo: inboundAddress('reply', thread.replyToken, domain),
       subject: thread.messageIds.length > 0 ? `Re: ${thread.subject}` : thread.subject,
       text: composeText({ opening, messages, earlier, visitorName, link }),
@@ -893,6 +986,10 @@ export class EmailService {
       },
     );
     if (!result.ok) throw new Error(`could not add the email to its conversation: ${result.message}`);
+    // A reply from the thread's address shows that address reads its mail.
+    if (thread.confirmed === false) {
+      await this.models.threads.updateOne({ _id: thread._id }, { $set: { confirmed: true } });
+    }
     await this.models.emails.updateOne({ _id: record._id }, { $set: { seq: result.message.seq } });
     await this.remember(thread._id, record.messageId);
     return {

@@ -18,7 +18,7 @@ export function registerEmailVisitorHandlers(
     handler(
       emailMeInsteadSchema,
       async ({ conversationId, email }) => {
-        const result = await services.email.continueByEmail(actor, conversationId, email);
+        const result = await services.email.emailMeInstead(actor, conversationId, email);
         return result.ok ? { ok: true, conversation: result.conversation } : result;
       },
       limited,
