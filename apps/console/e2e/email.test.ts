@@ -105,7 +105,12 @@ it('escalates to email from the console, replies as the visitor from the Mailbox
 
   // The email's "continue in the browser" link, opened on another device: the relay sends it to
   // the shop, where the widget opens on the same conversation with a session of that browser's own.
-  const mail = await stack.relay.services.email.mailbox();
+  const mail = await stack.relay.services.email.mailbox({
+    kind: 'agent',
+    agentId: 'admin',
+    name: 'Admin',
+    siteIds: null,
+  });
   const link = /\/continue\/(\S+)/.exec(mail.find((m) => m.to.includes('jane@example.com'))?.text ?? '')?.[1];
   expect(link).toBeTruthy();
   const phone = await stack.newPage({ viewport: { width: 1280, height: 800 } });

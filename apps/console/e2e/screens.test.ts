@@ -112,7 +112,16 @@ beforeAll(async () => {
     .getByText(/^(Sent|Seen)$/)
     .waitFor();
   // The escalation and the invitations have reached the Mailbox.
-  await eventually(async () => expect(await stack.relay.services.email.mailbox()).toHaveLength(3));
+  await eventually(async () =>
+    expect(
+      await stack.relay.services.email.mailbox({
+        kind: 'agent',
+        agentId: admin.id,
+        name: admin.name,
+        siteIds: null,
+      }),
+    ).toHaveLength(3),
+  );
   await desk.context().close();
   // Everything on screen is dated from here, whatever build is showing it.
   now = Date.now() + 60_000;

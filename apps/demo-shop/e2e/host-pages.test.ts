@@ -234,6 +234,18 @@ describe('secrets and messages', () => {
     await page.context().close();
   });
 
+  it('takes a continue link out of the address bar in the loader, before the page’s scripts look', async () => {
+    const { url } = await host({
+      head: `<script>addEventListener('load', () => { window.hashAtLoad = location.hash; });</script>`,
+    });
+    const page = await stack.newPage();
+    await page.goto(`${url}#parley-continue=eyJjIjoiYSJ9.c2lnbmF0dXJl`);
+    await page.waitForFunction(() => 'hashAtLoad' in window);
+    expect(await page.evaluate(() => (window as unknown as { hashAtLoad: string }).hashAtLoad)).toBe('');
+    expect(page.url()).not.toContain('parley-continue');
+    await page.context().close();
+  });
+
   it('ignores messages from foreign origins, and from the host page pretending to be the app', async () => {
     const foreign = await stack.hostPages(
       { '/evil.html': { html: '<!doctype html><p>evil</p>' } },

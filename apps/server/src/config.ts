@@ -83,7 +83,10 @@ export interface Config {
   devMailbox: boolean;
   /** The origins the demo site seeded on an empty database allows. */
   demoShopOrigins: string[];
-  /** Check inbound replies' DKIM, SPF and DMARC and hold those that fail (off with the dev Mailbox). */
+  /**
+   * Check inbound replies' DKIM, SPF and DMARC and hold those that fail. On unless
+   * PARLEY_EMAIL_VERIFY=0, dev Mailbox too: only the Mailbox's own replies are exempt.
+   */
   emailVerify: boolean;
   /** Minutes before a meeting that reminders go out, for sites that have not set their own. */
   meetingReminderMinutes: number[];
@@ -139,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailRecoverAfterMs: int(env, 'PARLEY_EMAIL_RECOVER_AFTER_MS', 30_000),
     devMailbox: env.PARLEY_DEV_MAILBOX === '1',
     demoShopOrigins: (env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000').split(','),
-    emailVerify: env.PARLEY_EMAIL_VERIFY ? env.PARLEY_EMAIL_VERIFY === '1' : env.PARLEY_DEV_MAILBOX !== '1',
+    emailVerify: env.PARLEY_EMAIL_VERIFY !== '0',
     meetingReminderMinutes: minutesList(env, 'PARLEY_MEETING_REMINDERS', [24 * 60, 60]),
     meetingRoomPattern: env.PARLEY_MEETING_ROOM_URL ?? 'https://meet.jit.si/parley-{room}',
     meetingTickMs: int(env, 'PARLEY_MEETING_TICK_MS', 30_000),

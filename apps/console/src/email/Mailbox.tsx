@@ -1,5 +1,5 @@
-// The development Mailbox: every email the relay sent, caught by its built-in SMTP server, with
-// "Reply as visitor" so a whole escalation can be tried with no real mailbox.
+// The development Mailbox: the email the relay sent for the agent's sites, caught by its built-in
+// SMTP server, with "Reply as visitor" so a whole escalation can be tried with no real mailbox.
 import type { MailboxEntry } from '@parley/protocol';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, problem } from '../api';
@@ -43,41 +43,47 @@ export function Mailbox() {
     );
   const selected = emails?.find((e) => e.id === selectedId) ?? emails?.[0] ?? null;
   return (
-    <div class="mailbox">
-      <aside class="mailbox-list" aria-label="Emails sent">
-        {error && (
-          <p class="email-error" role="alert">
-            {error}
-          </p>
-        )}
-        {emails === null && !error && <p class="muted">Loading…</p>}
-        {emails?.length === 0 && (
-          <p class="muted mailbox-empty">
-            No email sent yet. Choose “Continue by email” on a conversation and reply: the email lands here.
-          </p>
-        )}
-        <ul>
-          {emails?.map((e) => (
-            <li key={e.id}>
-              <button
-                type="button"
-                class={`mailbox-row${selected?.id === e.id ? ' active' : ''}`}
-                aria-current={selected?.id === e.id ? 'true' : undefined}
-                onClick={() => setSelectedId(e.id)}
-              >
-                <span class="mailbox-row-top">
-                  <strong>{e.to.join(', ')}</strong>
-                  <time>{dateTime(e.receivedAt)}</time>
-                </span>
-                <span class="mailbox-subject">{e.subject}</span>
-                <span class="muted small mailbox-preview">{e.text.slice(0, 120)}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </aside>
-      {selected && <MailboxEmail key={selected.id} email={selected} onReplied={load} />}
-    </div>
+    <>
+      <p class="mailbox-notice muted small" role="note">
+        Development mail catcher: email this relay sends is kept here instead of being delivered. You see the
+        mail of your sites.
+      </p>
+      <div class="mailbox">
+        <aside class="mailbox-list" aria-label="Emails sent">
+          {error && (
+            <p class="email-error" role="alert">
+              {error}
+            </p>
+          )}
+          {emails === null && !error && <p class="muted">Loading…</p>}
+          {emails?.length === 0 && (
+            <p class="muted mailbox-empty">
+              No email sent yet. Choose “Continue by email” on a conversation and reply: the email lands here.
+            </p>
+          )}
+          <ul>
+            {emails?.map((e) => (
+              <li key={e.id}>
+                <button
+                  type="button"
+                  class={`mailbox-row${selected?.id === e.id ? ' active' : ''}`}
+                  aria-current={selected?.id === e.id ? 'true' : undefined}
+                  onClick={() => setSelectedId(e.id)}
+                >
+                  <span class="mailbox-row-top">
+                    <strong>{e.to.join(', ')}</strong>
+                    <time>{dateTime(e.receivedAt)}</time>
+                  </span>
+                  <span class="mailbox-subject">{e.subject}</span>
+                  <span class="muted small mailbox-preview">{e.text.slice(0, 120)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </aside>
+        {selected && <MailboxEmail key={selected.id} email={selected} onReplied={load} />}
+      </div>
+    </>
   );
 }
 

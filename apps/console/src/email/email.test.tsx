@@ -117,6 +117,7 @@ describe('the Mailbox, a reply as the visitor, and the original', () => {
       'mo@example.com',
     );
     render(<Mailbox />);
+    expect((await page().findByRole('note')).textContent).toMatch(/^Development mail catcher/);
     const list = await page().findByRole('complementary', { name: 'Emails sent' });
     const row = await within(list).findByRole('button', { name: /mo@example\.com/ }, { timeout: 15_000 });
     fireEvent.click(row);
@@ -160,7 +161,12 @@ describe('the Mailbox, a reply as the visitor, and the original', () => {
     expect(thread.address).toBe('pix@example.com');
     let replyTo = '';
     await eventually(async () => {
-      const caught = await env.relay.services.email.mailbox();
+      const caught = await env.relay.services.email.mailbox({
+        kind: 'agent',
+        agentId: 'admin',
+        name: 'Admin',
+        siteIds: null,
+      });
       replyTo = caught.find((m) => m.to.includes('pix@example.com'))?.replyTo ?? '';
       expect(replyTo).not.toBe('');
     });

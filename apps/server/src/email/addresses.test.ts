@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import addressparser from 'nodemailer/lib/addressparser';
 import { describe, expect, it } from 'vitest';
 import { displayName, inboundAddress, maskAddress, newReplyToken, parseInboundAddress } from './addresses';
-import { signContinueLink, signInbound, verifyContinueLink, verifyInbound } from './signatures';
+import {
+  signContinueLink,
+  signInbound,
+  threadBinding,
+  verifyContinueLink,
+  verifyInbound,
+} from './signatures';
 
 const DOMAIN = 'parley.test';
 const hexToken = fc.stringMatching(/^[0-9a-f]{32}$/);
@@ -137,11 +143,13 @@ describe('signed links and posts', () => {
       fc.property(
         id,
         id,
+        fc.stringMatching(/^[0-9a-f]{32}$/),
         fc.nat({ max: 500 }),
         fc.string({ minLength: 1, maxLength: 1 }),
-        (conversationId, visitorId, at, char) => {
-          const token = signContinueLink('secret', { conversationId, visitorId });
-          expect(verifyContinueLink('secret', token)).toEqual({ conversationId, visitorId });
+        (conversationId, visitorId, replyToken, at, char) => {
+          const link = { conversationId, visitorId, thread: threadBinding(replyToken) };
+          const token = signContinueLink('secret', link);
+          expect(verifyContinueLink('secret', token)).toEqual(link);
           expect(verifyContinueLink('other secret', token)).toBeNull();
           const i = at % token.length;
           const altered = token.slice(0, i) + (token[i] === char ? '' : char) + token.slice(i + 1);
@@ -154,7 +162,7 @@ describe('signed links and posts', () => {
   it('expire', () => {
     const token = signContinueLink(
       'secret',
-      { conversationId: 'a'.repeat(24), visitorId: 'b'.repeat(24) },
+      { conversationId: 'a'.repeat(24), visitorId: 'b'.repeat(24), thread: threadBinding('c'.repeat(32)) },
       0,
     );
     expect(verifyContinueLink('secret', token)).toBeNull();

@@ -110,3 +110,139 @@ describe('reply text', () => {
     expect(newText('x'.repeat(10_000)).length).toBeLessThanOrEqual(4000);
   });
 });
+
+/** What each client puts under the visitor's words, by language: the corpus of item 4. */
+const QUOTED = '> Mai avem mărimea M?\n> Echipa Magazin';
+const corpus: { lang: string; client: string; reply: string }[] = [
+  {
+    lang: 'en',
+    client: 'Gmail',
+    reply: `On Mon, 1 Dec 2026 at 10:00, Shop <reply@parley.test> wrote:\n${QUOTED}`,
+  },
+  {
+    lang: 'en',
+    client: 'iPhone',
+    reply: `Sent from my iPhone\n\nOn 1 Dec 2026, at 10:00, Shop <reply@parley.test> wrote:\n${QUOTED}`,
+  },
+  {
+    lang: 'en',
+    client: 'Outlook',
+    reply:
+      '________________________________\nFrom: Shop <reply@parley.test>\nSent: Monday, December 1, 2026 10:00 AM\nTo: Ion <ion@x.ro>\nSubject: Your order\n\nDo we have size M?',
+  },
+  {
+    lang: 'ro',
+    client: 'Gmail',
+    reply: `În lun., 1 dec. 2026 la 10:00, Ion Popescu <ion@x.ro> a scris:\n${QUOTED}`,
+  },
+  {
+    lang: 'ro',
+    client: 'Gmail, no diacritics',
+    reply: `In lun., 1 dec. 2026 la 10:00, Ion Popescu <ion@x.ro> a scris:\n${QUOTED}`,
+  },
+  {
+    lang: 'ro',
+    client: 'Gmail, wrapped',
+    reply: `În lun., 1 dec. 2026 la 10:00, Magazinul Nostru Online <reply@parley.test>\na scris:\n${QUOTED}`,
+  },
+  {
+    lang: 'ro',
+    client: 'Outlook',
+    reply:
+      '________________________________\nDe la: Magazin <reply@parley.test>\nTrimis: luni, 1 decembrie 2026 10:00\nCătre: Ion Popescu <ion@x.ro>\nSubiect: Comanda ta\n\nMai avem mărimea M?',
+  },
+  {
+    lang: 'ro',
+    client: 'Outlook, no diacritics',
+    reply:
+      'De la: Magazin <reply@parley.test>\nTrimis: luni, 1 decembrie 2026 10:00\nCatre: Ion Popescu <ion@x.ro>\nSubiect: Comanda ta\n\nMai avem marimea M?',
+  },
+  { lang: 'ro', client: 'iPhone', reply: `Trimis de pe iPhone\n\n${QUOTED}` },
+  {
+    lang: 'ro',
+    client: 'Android',
+    reply:
+      'Trimis de pe Android\n\nÎn lun., 1 dec. 2026 la 10:00, Magazin <reply@parley.test> a scris:\n' +
+      QUOTED,
+  },
+  {
+    lang: 'pl',
+    client: 'Gmail',
+    reply: `pon., 1 gru 2026 o 10:00 Jan Kowalski <jan@x.pl> napisał(a):\n${QUOTED}`,
+  },
+  {
+    lang: 'pl',
+    client: 'Gmail, no diacritics',
+    reply: `pon., 1 gru 2026 o 10:00 Jan Kowalski <jan@x.pl> napisal(a):\n${QUOTED}`,
+  },
+  {
+    lang: 'pl',
+    client: 'Gmail, wrapped',
+    reply: `pon., 1 gru 2026 o 10:00 Sklep Internetowy Kowalski <reply@parley.test>\nnapisał(a):\n${QUOTED}`,
+  },
+  {
+    lang: 'pl',
+    client: 'Outlook',
+    reply:
+      '________________________________\nOd: Sklep <reply@parley.test>\nWysłane: poniedziałek, 1 grudnia 2026 10:00\nDo: Jan Kowalski <jan@x.pl>\nTemat: Zamówienie\n\nCzy jest rozmiar M?',
+  },
+  {
+    lang: 'pl',
+    client: 'Outlook, no diacritics',
+    reply:
+      'Od: Sklep <reply@parley.test>\nWyslane: poniedzialek, 1 grudnia 2026 10:00\nDo: Jan Kowalski <jan@x.pl>\nTemat: Zamowienie\n\nCzy jest rozmiar M?',
+  },
+  { lang: 'pl', client: 'iPhone', reply: `Wysłane z iPhone'a\n\n${QUOTED}` },
+  {
+    lang: 'pl',
+    client: 'iPhone, "mojego"',
+    reply:
+      "Wysłane z mojego iPhone'a\n\npon., 1 gru 2026 o 10:00 Sklep <reply@parley.test> napisał(a):\n" +
+      QUOTED,
+  },
+  { lang: 'pl', client: 'iPhone, no diacritics', reply: `Wyslane z iPhone'a\n\n${QUOTED}` },
+];
+
+describe('reply text from the languages and clients our visitors use', () => {
+  for (const { lang, client, reply } of corpus) {
+    it(`drops the quote and signature of ${client} (${lang})`, () => {
+      const mine =
+        lang === 'ro'
+          ? 'Da, mărimea M.\nMulțumesc, Ion'
+          : lang === 'pl'
+            ? 'Tak, rozmiar M.\nDzięki, Jan'
+            : 'Yes, size M.\nThanks, Jan';
+      expect(newText(`${mine}\n\n${reply}\r\n`.replace(/\n/g, '\r\n'))).toBe(mine);
+    });
+  }
+
+  it('keeps a visitor’s own words that only look like the start of a header', () => {
+    for (const own of [
+      'În regulă, mulțumesc!',
+      'In cazul asta, da.',
+      'Od razu: tak.',
+      'Do: piątku?',
+      'Trimis ieri.',
+    ]) {
+      expect(newText(own)).toBe(own);
+    }
+  });
+});
+
+describe('parsing a hostile reply', () => {
+  it('takes linear time however long its lines or however many of them', () => {
+    const hostile = [
+      `De:${' <'.repeat(60_000)}`,
+      '20'.repeat(60_000),
+      '\n'.repeat(120_000),
+      `W dniu ${'a\n'.repeat(60_000)}`,
+      `${'De:'}${' <'.repeat(498)}\n`.repeat(400),
+      `${'x'.repeat(398)} 1 napisał(a):x\n`.repeat(400),
+    ];
+    for (const text of hostile) {
+      const started = performance.now();
+      newText(text);
+      expect(performance.now() - started).toBeLessThan(250);
+    }
+  });
+});

@@ -48,7 +48,12 @@ async function escalated(address: string) {
   let link = '';
   await vi.waitFor(
     async () => {
-      const emails: MailboxEntry[] = await env.relay.services.email.mailbox();
+      const emails: MailboxEntry[] = await env.relay.services.email.mailbox({
+        kind: 'agent',
+        agentId: 'admin',
+        name: 'Admin',
+        siteIds: null,
+      });
       const text = emails.find((e) => e.to.includes(address))?.text ?? '';
       link = /\/continue\/(\S+)/.exec(text)?.[1] ?? '';
       expect(link).not.toBe('');

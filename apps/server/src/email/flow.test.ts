@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
 import { parseInboundAddress } from './addresses';
-import { verifyContinueLink } from './signatures';
+import { threadBinding, verifyContinueLink } from './signatures';
 import { sendOverSmtp } from './testing';
 
 const DOMAIN = 'parley.test';
@@ -105,6 +105,7 @@ describe('continue by email', () => {
     expect(verifyContinueLink('flow-link-secret', link)).toEqual({
       conversationId,
       visitorId: started.conversation.visitorId,
+      thread: threadBinding(token!.token),
     });
 
     // The agent's reply on an email conversation goes out as an email in the same thread.
@@ -278,17 +279,19 @@ describe('continue by email', () => {
       clientMsgId: newClientId(),
       body: 'I have to go, email me the answer please.',
     });
-    const chosen = await services.email.continueByEmail(me, conversation.id, 'Bob@Example.com');
+    const chosen = await services.email.emailMeInstead(me, conversation.id, 'Bob@Example.com');
     expect(chosen).toMatchObject({
       ok: true,
       conversation: { channel: 'email', emailTo: 'b***@example.com' },
     });
+    // Until Bob answers from that address, the mail carries nothing the visitor wrote.
     const [mail] = await waitForMail('bob@example.com', 1);
-    expect(mail!.text).toContain('I have to go, email me the answer please.');
+    expect(mail!.text).not.toContain('I have to go');
+    expect(mail!.text).toContain('If you did not ask for this, you can ignore this email.');
     expect((await services.visitors.byId(visitor.id))?.email).toBe('bob@example.com');
     // Another visitor's conversation is not theirs to move.
     const { visitor: other } = await services.visitors.mint(env.site.id);
-    const refused = await services.email.continueByEmail(
+    const refused = await services.email.emailMeInstead(
       { kind: 'visitor', visitorId: other.id, siteId: env.site.id },
       conversation.id,
       'eve@example.com',

@@ -44,7 +44,14 @@ async function sendRequiringTls(port: number, ca: string, subject: string): Prom
 
 /** How many mails with this subject the relay's Mailbox caught. */
 const stored = async (relay: typeof secured, subject: string) =>
-  (await relay.relay.services.email.mailbox()).filter((mail) => mail.subject === subject).length;
+  (
+    await relay.relay.services.email.mailbox({
+      kind: 'agent',
+      agentId: 'admin',
+      name: 'Admin',
+      siteIds: null,
+    })
+  ).filter((mail) => mail.subject === subject).length;
 
 describe('the built-in SMTP server with a certificate', () => {
   it('takes mail over STARTTLS, under the certificate it was given', async () => {

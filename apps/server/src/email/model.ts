@@ -1,7 +1,7 @@
 // What the email channel stores: a thread per escalated conversation (its reply token, bound to
 // the conversation and the address expected to answer), every email sent or received (Message-ID
 // for threading and dedupe), their attachments, the emails waiting to go out, and the development
-// Mailbox.
+// Mailbox (each caught email tied to its site).
 import { type Connection, type InferSchemaType, Schema, type Types } from 'mongoose';
 
 const threadSchema = new Schema(
@@ -18,6 +18,12 @@ const threadSchema = new Schema(
     messageIds: { type: [String], default: [] },
     /** A bounce said mail to `address` does not arrive. */
     failing: { type: Boolean, default: false },
+    /**
+     * Someone at `address` showed they read it (a reply from it, or its continue link opened), or
+     * an agent chose it. Until then mail to it carries no word the visitor wrote: a visitor's
+     * "Email me instead" must not let anyone mail their own text to a stranger in the shop's name.
+     */
+    confirmed: { type: Boolean, default: true },
   },
   { timestamps: true },
 );
@@ -36,6 +42,10 @@ const emailSchema = new Schema(
   {
     direction: { type: String, enum: ['in', 'out'], required: true },
     conversationId: { type: Schema.Types.ObjectId, default: null },
+    /** Inbound held mail: the site of its thread (null: no thread), for the per-site cap. */
+    siteId: { type: Schema.Types.ObjectId, default: null },
+    /** Inbound held mail: bytes of the original, for the per-site cap. */
+    size: { type: Number, default: 0 },
     messageId: { type: String, required: true },
     from: { type: String, default: '' },
     to: { type: [String], default: [] },
@@ -74,6 +84,7 @@ const emailSchema = new Schema(
 emailSchema.index({ direction: 1, messageId: 1 }, { unique: true });
 emailSchema.index({ jobKey: 1 }, { unique: true, partialFilterExpression: { jobKey: { $type: 'string' } } });
 emailSchema.index({ disposition: 1, createdAt: -1 });
+emailSchema.index({ disposition: 1, siteId: 1 });
 emailSchema.index({ conversationId: 1, createdAt: 1 });
 
 const attachmentSchema = new Schema({
@@ -103,6 +114,16 @@ const jobSchema = new Schema({
 jobSchema.index({ conversationId: 1, kind: 1 }, { unique: true });
 jobSchema.index({ dueAt: 1 });
 
+/** Each "Email me instead" a visitor asked for, kept a day, for its limits per visitor and per site. */
+const emailMeSchema = new Schema({
+  visitorId: { type: Schema.Types.ObjectId, required: true },
+  siteId: { type: Schema.Types.ObjectId, required: true },
+  address: { type: String, required: true },
+  createdAt: { type: Date, default: () => new Date(), expires: 24 * 60 * 60 },
+});
+emailMeSchema.index({ visitorId: 1, createdAt: -1 });
+emailMeSchema.index({ siteId: 1, createdAt: -1 });
+
 const siteSettingsSchema = new Schema({
   siteId: { type: Schema.Types.ObjectId, required: true, unique: true },
   transcriptOnResolve: { type: Boolean, default: false },
@@ -110,6 +131,8 @@ const siteSettingsSchema = new Schema({
 
 const mailboxSchema = new Schema(
   {
+    /** The site of the thread the mail belongs to; null (meeting mail, anything else): admins only. */
+    siteId: { type: Schema.Types.ObjectId, default: null },
     messageId: { type: String, required: true },
     from: { type: String, default: '' },
     to: { type: [String], default: [] },
@@ -121,6 +144,7 @@ const mailboxSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 mailboxSchema.index({ createdAt: -1 });
+mailboxSchema.index({ siteId: 1, createdAt: -1 });
 
 export type EmailThreadDoc = InferSchemaType<typeof threadSchema> & { _id: Types.ObjectId };
 export type EmailDoc = InferSchemaType<typeof emailSchema> & { _id: Types.ObjectId; createdAt: Date };
@@ -134,6 +158,7 @@ const build = (connection: Connection) => ({
   jobs: connection.model('EmailJob', jobSchema),
   mailbox: connection.model('MailboxEntry', mailboxSchema),
   siteSettings: connection.model('EmailSiteSettings', siteSettingsSchema),
+  emailMe: connection.model('EmailMeRequest', emailMeSchema),
 });
 
 export type EmailModels = ReturnType<typeof build>;
@@ -148,6 +173,7 @@ export function emailModels(connection: Connection): EmailModels {
       jobs: models.EmailJob,
       mailbox: models.MailboxEntry,
       siteSettings: models.EmailSiteSettings,
+      emailMe: models.EmailMeRequest,
     } as EmailModels;
   }
   return build(connection);

@@ -51,6 +51,7 @@ export function emailRouter(services: Services, config: Config): Router {
       if (!signed) return sendError(res, 'unauthorized', 'missing or wrong signature');
       if (body.length === 0) return sendError(res, 'bad_request', 'empty message');
       const outcome = await email.receive(body, { envelopeFrom: null, recipients: null });
+      if (outcome.disposition === 'refused') return sendError(res, 'too_large', outcome.message);
       res.json({ ok: true, ...outcome });
     }),
   );
@@ -196,7 +197,8 @@ export function emailRouter(services: Services, config: Config): Router {
     '/continue/:token',
     route(async (req, res) => {
       const token = String(req.params.token);
-      const link = token.length <= 512 ? verifyContinueLink(config.linkSecret, token) : null;
+      const signed = token.length <= 512 ? verifyContinueLink(config.linkSecret, token) : null;
+      const link = signed && (await email.openLink(signed)) ? signed : null;
       const conversation = link ? await services.conversations.byId(link.conversationId) : null;
       const site = conversation ? await services.sites.byId(conversation.siteId) : null;
       const origin = site?.allowedOrigins[0];
@@ -216,7 +218,8 @@ export function emailRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const body = parse(continueLinkSchema, req.body, res);
       if (!body) return;
-      const link = verifyContinueLink(config.linkSecret, body.token);
+      const signed = verifyContinueLink(config.linkSecret, body.token);
+      const link = signed && (await email.openLink(signed)) ? signed : null;
       if (!link) return sendError(res, 'unauthorized', 'this link is not valid (or has expired)');
       const conversation = await services.conversations.byId(link.conversationId);
       const site = conversation && (await services.sites.byId(conversation.siteId));
@@ -231,7 +234,7 @@ export function emailRouter(services: Services, config: Config): Router {
       };
       if (!body.device) return void res.json(found);
       const linkHash = hashToken(body.token);
-      const visitorToken = await services.visitors.addDevice(link.visitorId, linkHash);
+      const visitorToken = await services.visitors.addDevice(link.visitorId, linkHash, link.conversationId);
       if (!visitorToken)
         return sendError(
           res,
@@ -247,7 +250,7 @@ export function emailRouter(services: Services, config: Config): Router {
     signedIn,
     mailboxOn,
     route(async (_req, res) => {
-      res.json({ ok: true, emails: await email.mailbox() });
+      res.json({ ok: true, emails: await email.mailbox(agentActor(agentOf(res))) });
     }),
   );
 
@@ -259,7 +262,7 @@ export function emailRouter(services: Services, config: Config): Router {
       const id = idParam(req, res);
       const body = id && parse(mailboxReplySchema, req.body, res);
       if (!id || !body) return;
-      const result = await email.replyAsVisitor(id, body.body);
+      const result = await email.replyAsVisitor(agentActor(agentOf(res)), id, body.body);
       if (!result.ok) return fail(res, result);
       res.json(result);
     }),

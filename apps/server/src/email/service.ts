@@ -1,6 +1,6 @@
 // The email channel: escalating a conversation to email, the emails that go out (replies,
 // unseen-reply fallbacks, transcripts) as durable jobs, and the inbound path both doors share.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type {
   Conversation,
@@ -25,7 +25,7 @@ import type { Actor, ConversationService } from '../conversations/service';
 import type { OwedMessage, Route } from '../conversations/writer';
 import { leaseUntil, nextAttempt } from '../shared/outbox';
 import type { SiteService } from '../sites/service';
-import type { VisitorService } from '../visitors/service';
+import type { Visitor, VisitorService } from '../visitors/service';
 import { inboundAddress, maskAddress, newReplyToken, parseInboundAddress } from './addresses';
 import { automated } from './automated';
 import { composeText, newMessageId, type OutboundEmail, threadSubject, toSendMail } from './compose';
@@ -38,13 +38,31 @@ import {
   type EmailThreadDoc,
   emailModels,
 } from './model';
-import { signContinueLink } from './signatures';
+import { type ContinueLink, signContinueLink, threadBinding } from './signatures';
 import { checkSender } from './verification';
 
 /** The largest email either door takes. */
 export const MAX_EMAIL_BYTES = 10 * 1024 * 1024;
 /** Most characters of an email's text and HTML kept, so a record stays well inside a document. */
 const MAX_STORED_TEXT = 1_000_000;
+/**
+ * Held mail an admin has not dealt with, per site (mail to no thread at all counts as one more
+ * "site"): past either limit new mail to be held is refused (552) and what is held stays, so a
+ * flood cannot push out mail an admin still has to look at.
+ */
+export const MAX_HELD_PER_SITE = 100;
+export const MAX_HELD_BYTES_PER_SITE = 50 * 1024 * 1024;
+/**
+ * On the dev Mailbox's own replies: an HMAC of their Message-ID under a key this process never
+ * shows. Only those skip sender verification (their From is a made-up visitor's address).
+ */
+export const MAILBOX_PROOF_HEADER = 'X-Parley-Mailbox-Proof';
+const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/;
+/** Limits of a visitor's "Email me instead" (emailMeInstead). */
+const EMAIL_ME_PER_VISITOR = 3;
+const EMAIL_ME_PER_SITE = 30;
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
 
 type JobKind = EmailJobDoc['kind'];
 export type Sender = (mail: SendMailOptions) => Promise<unknown>;
@@ -53,7 +71,8 @@ export type Sender = (mail: SendMailOptions) => Promise<unknown>;
 export type InboundOutcome =
   | { disposition: 'added'; emailId: string; conversationId: string; seq: number }
   | { disposition: 'held'; emailId: string; reason: HeldReason }
-  | { disposition: 'duplicate' | 'auto_reply' | 'bounce' | 'loop'; emailId: string | null };
+  | { disposition: 'duplicate' | 'auto_reply' | 'bounce' | 'loop'; emailId: string | null }
+  | { disposition: 'refused'; emailId: null; message: string };
 
 /**
  * What an agent's reply is owed until this domain has dealt with it: on an email conversation,
@@ -125,6 +144,8 @@ export class EmailService {
   private resolver: DNSResolver | null = null;
   /** Says a job may be due now, so the worker need not wait for its next tick. */
   readonly due = new EventEmitter<{ due: [] }>();
+  /** Signs the dev Mailbox's replies (MAILBOX_PROOF_HEADER); never leaves this process. */
+  private readonly mailboxKey = randomBytes(32);
   /** The port the built-in SMTP server listens on, once the workers started it. */
   inboundPort: number | null = null;
 
@@ -195,7 +216,7 @@ export class EmailService {
     if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
     const conversation = await this.deps.conversations.get(actor, conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
-    const ready = await this.threadFor(conversation, address);
+    const ready = await this.threadFor(conversation, address, actor.kind);
     if (!ready.ok) return ready;
     const { thread } = ready;
     const changed = await this.deps.conversations.setChannel(actor, conversationId, {
@@ -227,7 +248,7 @@ export class EmailService {
     if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
     const conversation = await this.deps.conversations.get(actor, conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
-    const ready = await this.threadFor(conversation, address);
+    const ready = await this.threadFor(conversation, address, actor.kind);
     if (!ready.ok) return ready;
     await this.schedule(conversationId, 'transcript', new Date(), conversation.seq);
     return { ok: true };
@@ -240,14 +261,11 @@ export class EmailService {
     return thread ? threadView(thread) : null;
   }
 
-  /**
-   * The conversation's thread at `address` (or the visitor's email), created on first use. A new
-   * address gets a new reply token, so the old address can no longer answer.
-   */
-  private async threadFor(
+  /** Where the conversation's email goes: `address`, else the thread's, else the visitor's email. */
+  private async addressFor(
     conversation: Conversation,
     address: string | undefined,
-  ): Promise<Result<{ thread: EmailThreadDoc }>> {
+  ): Promise<Result<{ to: string; visitor: Visitor | null; existing: EmailThreadDoc | null }>> {
     const visitor = await this.deps.visitors.byId(conversation.visitorId);
     const existing = await this.models.threads
       .findOne({ conversationId: conversation.id })
@@ -258,16 +276,42 @@ export class EmailService {
     if (to.endsWith(`@${this.config.inboundDomain.toLowerCase()}`)) {
       return failure('bad_request', 'that address would send Parley mail to itself');
     }
+    return { ok: true, to, visitor, existing };
+  }
+
+  /**
+   * The conversation's thread at `address` (or the visitor's email), created on first use. A new
+   * address gets a new reply token, so the old address can no longer answer. Who chose it decides
+   * whether it counts as confirmed: an agent vouches for an address, a visitor does not (mail to
+   * it then carries none of the visitor's words until it is confirmed), and the relay's own
+   * emails (fallbacks, transcripts on resolve) leave a thread as it is.
+   */
+  private async threadFor(
+    conversation: Conversation,
+    address: string | undefined,
+    chosenBy: 'agent' | 'visitor' | 'system' = 'system',
+  ): Promise<Result<{ thread: EmailThreadDoc }>> {
+    const resolved = await this.addressFor(conversation, address);
+    if (!resolved.ok) return resolved;
+    const { to, visitor, existing } = resolved;
+    const confirmed = chosenBy !== 'visitor';
     if (visitor && visitor.email !== to) await this.deps.visitors.setEmail(visitor.id, to);
-    if (existing && existing.address === to) return { ok: true, thread: existing };
+    if (existing && existing.address === to) {
+      if (chosenBy !== 'agent' || existing.confirmed !== false) return { ok: true, thread: existing };
+      await this.models.threads.updateOne({ _id: existing._id }, { $set: { confirmed: true } });
+      return { ok: true, thread: { ...existing, confirmed: true } };
+    }
     if (existing) {
+      // A new reply token also ends the continue links sent to the old address (openLink),
+      // and the browser sessions they were exchanged for.
       const thread = await this.models.threads
         .findOneAndUpdate(
           { _id: existing._id },
-          { $set: { address: to, replyToken: newReplyToken(), failing: false } },
+          { $set: { address: to, replyToken: newReplyToken(), failing: false, confirmed } },
           { returnDocument: 'after' },
         )
         .lean<EmailThreadDoc>();
+      await this.deps.visitors.revokeDevices(conversation.visitorId, conversation.id);
       return { ok: true, thread: thread! };
     }
     try {
@@ -278,12 +322,75 @@ export class EmailService {
         address: to,
         replyToken: newReplyToken(),
         subject: threadSubject((await this.siteName(conversation.siteId)) ?? 'Support', conversation.id),
+        confirmed,
       });
       return { ok: true, thread: created.toObject() as EmailThreadDoc };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      return this.threadFor(conversation, to);
+      return this.threadFor(conversation, to, chosenBy);
     }
+  }
+
+  /**
+   * "Email me instead" from the widget, within its limits: a visitor has mail sent to one address
+   * a day and asks at most EMAIL_ME_PER_VISITOR times a day; a site takes EMAIL_ME_PER_SITE an
+   * hour. The address is the visitor's word only, so the thread starts unconfirmed.
+   */
+  async emailMeInstead(
+    actor: Extract<Actor, { kind: 'visitor' }>,
+    conversationId: string,
+    address?: string,
+  ): Promise<Result<{ conversation: Conversation; thread: EmailThreadView }>> {
+    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
+    const conversation = await this.deps.conversations.get(actor, conversationId);
+    if (!conversation) return failure('not_found', 'no such conversation');
+    const resolved = await this.addressFor(conversation, address);
+    if (!resolved.ok) return resolved;
+    const now = Date.now();
+    const asked = await this.models.emailMe
+      .find(
+        { visitorId: actor.visitorId, createdAt: trusted({ $gte: new Date(now - DAY_MS) }) },
+        { address: 1 },
+      )
+      .lean();
+    if (asked.some((request) => request.address !== resolved.to)) {
+      return failure('rate_limited', 'mail can go to one address a day: reply to the email already sent');
+    }
+    if (asked.length >= EMAIL_ME_PER_VISITOR) {
+      return failure(
+        'rate_limited',
+        'you asked for email several times today: reply to the email already sent',
+      );
+    }
+    const bySite = await this.models.emailMe.countDocuments({
+      siteId: actor.siteId,
+      createdAt: trusted({ $gte: new Date(now - HOUR_MS) }),
+    });
+    if (bySite >= EMAIL_ME_PER_SITE) {
+      return failure('rate_limited', 'too many email requests on this site right now, try again later');
+    }
+    await this.models.emailMe.create({
+      visitorId: actor.visitorId,
+      siteId: actor.siteId,
+      address: resolved.to,
+    });
+    return this.continueByEmail(actor, conversationId, resolved.to);
+  }
+
+  /**
+   * Whether a verified continue link still names its conversation's thread (one sent before the
+   * thread moved to another address no longer does). Opening a current link shows its address
+   * reads its mail: the thread counts as confirmed from then on.
+   */
+  async openLink(link: ContinueLink): Promise<boolean> {
+    const thread = await this.models.threads
+      .findOne({ conversationId: link.conversationId }, { replyToken: 1, confirmed: 1 })
+      .lean<EmailThreadDoc>();
+    if (!thread || threadBinding(thread.replyToken) !== link.thread) return false;
+    if (thread.confirmed === false) {
+      await this.models.threads.updateOne({ _id: thread._id }, { $set: { confirmed: true } });
+    }
+    return true;
   }
 
   private async siteName(siteId: string): Promise<string | null> {
@@ -570,37 +677,54 @@ export class EmailService {
     }
     if (!thread) return;
     if (job.kind === 'reply' && messages.length === 0) return;
-    if (thread.failing) {
+    // An address only the visitor vouched for gets no transcript until it is confirmed.
+    const unconfirmed = thread.confirmed === false;
+    const notSent = thread.failing
+      ? { body: `Not emailed: mail to ${maskAddress(thread.address)} bounced`, name: 'email_not_sent' }
+      : unconfirmed && job.kind === 'transcript'
+        ? {
+            body: `Transcript not emailed: ${maskAddress(thread.address)} has not confirmed the address yet`,
+            name: 'email_not_confirmed',
+          }
+        : null;
+    if (notSent) {
       // The agent must not believe an email went out to an address known to bounce.
       await this.deps.conversations.append(
         { kind: 'system' },
         {
           conversationId,
           clientMsgId: emailClientId('email-unsent', `${job._id.toHexString()}:${job.upToSeq}`),
-          body: `Not emailed: mail to ${maskAddress(thread.address)} bounced`,
+          body: notSent.body,
           type: 'event',
           visibility: 'agents',
           channel: 'email',
-          data: { name: 'email_not_sent', upToSeq: job.upToSeq },
+          data: { name: notSent.name, upToSeq: job.upToSeq },
         },
       );
       return;
     }
 
     const first = messages[0]?.seq ?? job.upToSeq + 1;
-    const earlier = job.kind === 'transcript' ? [] : timeline.filter((m) => m.seq < first);
+    // Until the address is confirmed, nothing the visitor wrote (text or name) goes to it.
+    const sendable = (m: Message) => !unconfirmed || m.author.kind !== 'visitor';
+    messages = messages.filter(sendable);
+    const earlier = job.kind === 'transcript' ? [] : timeline.filter((m) => m.seq < first && sendable(m));
+    if (unconfirmed) {
+      opening = `${opening ?? ''}\n\nIf you did not ask for this, you can ignore this email.`.trim();
+    }
     const domain = this.config.inboundDomain;
-    const visitorName = visitor?.name ?? 'You';
+    const visitorName = (!unconfirmed && visitor?.name) || 'You';
     const link = `${this.config.publicUrl}/continue/${signContinueLink(this.config.linkSecret, {
       conversationId,
       visitorId: conversation.visitorId,
+      thread: threadBinding(thread.replyToken),
     })}`;
     const agentName = [...messages].reverse().find((m) => m.author.kind === 'agent')?.author.name;
     const siteName = (await this.siteName(conversation.siteId)) ?? 'Support';
     const mail: OutboundEmail = {
       messageId: newMessageId(domain),
       from: { name: agentName ? `${agentName} (${siteName})` : siteName, address: this.config.emailFrom },
-      to: { name: visitor?.name ?? '', address: thread.address },
+      to: { name: unconfirmed ? '' : (visitor?.name ?? ''), address: thread.address },
       replyTo: inboundAddress('reply', thread.replyToken, domain),
       subject: thread.messageIds.length > 0 ? `Re: ${thread.subject}` : thread.subject,
       text: composeText({ opening, messages, earlier, visitorName, link }),
@@ -681,9 +805,15 @@ export class EmailService {
 
   // ---------------------------------------------------------------- inbound
 
-  /** Whether the inbound SMTP server takes mail for this recipient. */
-  acceptsRecipient(address: string): boolean {
-    return this.config.devMailbox || parseInboundAddress(address, this.config.inboundDomain) !== null;
+  /**
+   * Whether the inbound SMTP server takes mail for this recipient, asked at RCPT so nothing is
+   * received for it otherwise: one of Parley's addresses only if its token names a thread; any
+   * other address only when the dev Mailbox catches it.
+   */
+  async acceptsRecipient(address: string): Promise<boolean> {
+    const target = parseInboundAddress(address, this.config.inboundDomain);
+    if (!target) return this.config.devMailbox;
+    return (await this.models.threads.exists({ replyToken: target.token })) !== null;
   }
 
   /** Whether a recipient is one of Parley's own addresses (the rest go to the dev Mailbox). */
@@ -760,7 +890,7 @@ export class EmailService {
           : null;
     // The From address is only the visitor's if its domain vouches for the message.
     let verification: string | null = null;
-    if (!reason && this.config.emailVerify) {
+    if (!reason && this.config.emailVerify && !this.fromMailbox(mail, messageId, envelope.ip)) {
       const check = await checkSender(raw, {
         ...(envelope.ip ? { ip: envelope.ip } : {}),
         ...(envelope.helo ? { helo: envelope.helo } : {}),
@@ -772,10 +902,16 @@ export class EmailService {
       if (check.failed) reason = 'failed_verification';
     }
     if (reason || !thread) {
+      const siteId = thread?.siteId ?? null;
+      if (!(await this.roomToHold(siteId, raw.length))) {
+        return { disposition: 'refused', emailId: null, message: 'too much mail is waiting for review' };
+      }
       const record = await this.store(
         {
           ...base,
           conversationId: thread?.conversationId ?? null,
+          siteId,
+          size: raw.length,
           disposition: 'held',
           heldReason: reason,
           verification,
@@ -793,6 +929,34 @@ export class EmailService {
     );
     if (!record) return { disposition: 'duplicate', emailId: null };
     return this.addToTimeline(record, thread);
+  }
+
+  /** Whether the site may hold one more email of `bytes` (MAX_HELD_PER_SITE, MAX_HELD_BYTES_PER_SITE). */
+  private async roomToHold(siteId: Types.ObjectId | null, bytes: number): Promise<boolean> {
+    const [usage] = await this.models.emails.aggregate<{ count: number; bytes: number }>([
+      { $match: { direction: 'in', disposition: 'held', siteId } },
+      { $group: { _id: null, count: { $sum: 1 }, bytes: { $sum: '$size' } } },
+    ]);
+    if (!usage) return bytes <= MAX_HELD_BYTES_PER_SITE;
+    return usage.count < MAX_HELD_PER_SITE && usage.bytes + bytes <= MAX_HELD_BYTES_PER_SITE;
+  }
+
+  private mailboxProof(messageId: string): string {
+    return createHmac('sha256', this.mailboxKey).update(messageId).digest('base64url');
+  }
+
+  /**
+   * Whether this message is one of the dev Mailbox's own replies: it came over loopback and
+   * carries the proof for its Message-ID, which only this process can make. A copy of a proof
+   * seen in a held email is of no use: it only fits a Message-ID that is already taken.
+   */
+  private fromMailbox(mail: ParsedMail, messageId: string, ip: string | undefined): boolean {
+    if (!this.config.devMailbox || !ip || !LOOPBACK.test(ip)) return false;
+    const proof = mail.headers.get(MAILBOX_PROOF_HEADER.toLowerCase());
+    if (typeof proof !== 'string') return false;
+    const given = Buffer.from(proof.trim());
+    const expected = Buffer.from(this.mailboxProof(messageId));
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   /** Stores an inbound record (and its attachments); null if the same Message-ID got there first. */
@@ -847,6 +1011,10 @@ export class EmailService {
       },
     );
     if (!result.ok) throw new Error(`could not add the email to its conversation: ${result.message}`);
+    // A reply from the thread's address shows that address reads its mail.
+    if (thread.confirmed === false) {
+      await this.models.threads.updateOne({ _id: thread._id }, { $set: { confirmed: true } });
+    }
     await this.models.emails.updateOne({ _id: record._id }, { $set: { seq: result.message.seq } });
     await this.remember(thread._id, record.messageId);
     return {
@@ -950,10 +1118,19 @@ export class EmailService {
 
   // ---------------------------------------------------------------- development Mailbox
 
-  /** Keeps an outbound email the built-in server caught (development only). */
+  /**
+   * Keeps an outbound email the built-in server caught (development only), with the site whose
+   * thread its Reply-To names, so only that site's agents see it.
+   */
   async catchMail(raw: Buffer): Promise<void> {
     const mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true });
+    const replyTo = mail.replyTo?.value[0]?.address ?? '';
+    const target = parseInboundAddress(replyTo, this.config.inboundDomain);
+    const thread = target
+      ? await this.models.threads.findOne({ replyToken: target.token }, { siteId: 1 }).lean<EmailThreadDoc>()
+      : null;
     await this.models.mailbox.create({
+      siteId: thread?.siteId ?? null,
       messageId: mail.messageId ?? '',
       from: mail.from?.text ?? '',
       to: addresses(mail.to),
@@ -964,8 +1141,16 @@ export class EmailService {
     });
   }
 
-  async mailbox(limit = 100): Promise<MailboxEntry[]> {
-    const docs = await this.models.mailbox.find().sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
+  /** What the Mailbox shows the actor: the mail of their sites; admins also see mail of no site. */
+  private mailboxScope(actor: Actor): Record<string, unknown> | null {
+    if (actor.kind !== 'agent') return null;
+    return actor.siteIds === null ? {} : { siteId: trusted({ $in: actor.siteIds }) };
+  }
+
+  async mailbox(actor: Actor, limit = 100): Promise<MailboxEntry[]> {
+    const scope = this.mailboxScope(actor);
+    if (!scope) return [];
+    const docs = await this.models.mailbox.find(scope).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
     return docs.map((doc) => ({
       id: doc._id.toHexString(),
       messageId: doc.messageId,
@@ -983,10 +1168,11 @@ export class EmailService {
    * Answers a caught email as its recipient would, quoting it the way mail clients do, and sends
    * the answer over SMTP to its Reply-To: the same path a real reply takes.
    */
-  async replyAsVisitor(entryId: string, body: string): Promise<Result<{ messageId: string }>> {
+  async replyAsVisitor(actor: Actor, entryId: string, body: string): Promise<Result<{ messageId: string }>> {
     const send = this.send;
     if (!send) return failure('unavailable', 'email is not set up on this relay');
-    const entry = await this.models.mailbox.findById(entryId).lean();
+    const scope = this.mailboxScope(actor);
+    const entry = scope && (await this.models.mailbox.findOne({ ...scope, _id: entryId }).lean());
     if (!entry) return failure('not_found', 'no such email in the Mailbox');
     if (!entry.replyTo || !entry.to[0]) return failure('bad_request', 'that email has no reply address');
     const quoted = entry.text
@@ -1001,6 +1187,7 @@ export class EmailService {
       subject: entry.subject.startsWith('Re:') ? entry.subject : `Re: ${entry.subject}`,
       inReplyTo: entry.messageId,
       references: [entry.messageId],
+      headers: { [MAILBOX_PROOF_HEADER]: this.mailboxProof(messageId) },
       text: `${body}\n\nOn ${entry.createdAt.toUTCString()}, ${entry.from} wrote:\n${quoted}\n`,
     });
     return { ok: true, messageId };

@@ -1,6 +1,6 @@
 // Signed "continue in the browser" links, and the signature a relay or provider puts on raw
 // MIME it posts to the inbound HTTP door. Both are HMAC-SHA256 compared in constant time.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 const LINK_TTL_MS = 30 * 24 * 60 * 60_000;
 /** How old a signed inbound post may be: long enough for clock skew, short enough to stop replays. */
@@ -18,7 +18,16 @@ function sameMac(expected: Buffer, given: string, encoding: 'hex' | 'base64url')
 export interface ContinueLink {
   conversationId: string;
   visitorId: string;
+  /**
+   * The email thread the link was sent on (threadBinding of its reply token): when the thread
+   * moves to another address it gets a new token, and links sent to the old address stop working.
+   */
+  thread: string;
 }
+
+/** What a link records of its thread: 64 bits of a hash of the reply token, never the token. */
+export const threadBinding = (replyToken: string) =>
+  createHash('sha256').update(`continue:${replyToken}`).digest('hex').slice(0, 16);
 
 /**
  * The token of a link that reopens a conversation in the widget, valid for 30 days.
@@ -26,7 +35,7 @@ export interface ContinueLink {
  */
 export function signContinueLink(secret: string, link: ContinueLink, now = Date.now()): string {
   const payload = Buffer.from(
-    JSON.stringify({ c: link.conversationId, v: link.visitorId, e: now + LINK_TTL_MS }),
+    JSON.stringify({ c: link.conversationId, v: link.visitorId, t: link.thread, e: now + LINK_TTL_MS }),
   ).toString('base64url');
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
@@ -40,12 +49,15 @@ export function verifyContinueLink(secret: string, token: string, now = Date.now
     const data = JSON.parse(Buffer.from(payload, 'base64url').toString()) as {
       c?: unknown;
       v?: unknown;
+      t?: unknown;
       e?: unknown;
     };
     const id = /^[0-9a-f]{24}$/;
-    if (typeof data.c !== 'string' || typeof data.v !== 'string' || typeof data.e !== 'number') return null;
-    if (!id.test(data.c) || !id.test(data.v) || data.e < now) return null;
-    return { conversationId: data.c, visitorId: data.v };
+    const { c, v, t, e } = data;
+    if (typeof c !== 'string' || typeof v !== 'string' || typeof t !== 'string' || typeof e !== 'number')
+      return null;
+    if (!id.test(c) || !id.test(v) || !/^[0-9a-f]{16}$/.test(t) || e < now) return null;
+    return { conversationId: c, visitorId: v, thread: t };
   } catch {
     return null;
   }

@@ -16,7 +16,7 @@ export function registerEmailVisitorHandlers(
   socket.on(
     'conversation:email',
     handler(emailMeInsteadSchema, limits.message, async ({ conversationId, email }) => {
-      const result = await services.email.continueByEmail(actor, conversationId, email);
+      const result = await services.email.emailMeInstead(actor, conversationId, email);
       return result.ok ? { ok: true, conversation: result.conversation } : result;
     }),
   );

@@ -9,6 +9,11 @@ const visitorSchema = new Schema(
     tokenHash: { type: String },
     /** SHA-256 of tokens minted for the visitor's other browsers by a "continue in the browser" link. */
     deviceTokenHashes: { type: [String], default: undefined },
+    /** Which conversation's link minted each of those tokens, so moving that thread revokes them. */
+    deviceLinks: {
+      type: [new Schema({ tokenHash: String, conversationId: String }, { _id: false })],
+      default: undefined,
+    },
     /** SHA-256 of the continue links already exchanged for such a token: each works once. */
     usedLinkHashes: { type: [String], default: undefined },
     userId: { type: String },

@@ -140,20 +140,36 @@ export class VisitorService {
   /**
    * A token for another browser of this visitor, in exchange for a "continue in the browser" link
    * (named by its hash). Each link works once, atomically; null when it was used already. The
-   * visitor's first browser keeps its own token.
+   * visitor's first browser keeps its own token. The token lasts until the link's conversation
+   * moves to another email address (revokeDevices).
    */
-  async addDevice(visitorId: string, linkHash: string): Promise<string | null> {
+  async addDevice(visitorId: string, linkHash: string, conversationId: string): Promise<string | null> {
     const token = randomBytes(24).toString('base64url');
+    const tokenHash = hashToken(token);
     const updated = await this.model.updateOne(
       { _id: visitorId, usedLinkHashes: trusted({ $ne: linkHash }) },
       {
         $push: {
-          deviceTokenHashes: { $each: [hashToken(token)], $slice: -20 },
+          deviceTokenHashes: { $each: [tokenHash], $slice: -20 },
+          deviceLinks: { $each: [{ tokenHash, conversationId }], $slice: -20 },
           usedLinkHashes: { $each: [linkHash], $slice: -200 },
         },
       },
     );
     return updated.modifiedCount === 1 ? token : null;
+  }
+
+  /** Ends the sessions that continue links of this conversation minted for other browsers. */
+  async revokeDevices(visitorId: string, conversationId: string): Promise<void> {
+    const doc = await this.model.findById(visitorId, { deviceLinks: 1 }).lean<VisitorDoc>();
+    const hashes = (doc?.deviceLinks ?? [])
+      .filter((device) => device.conversationId === conversationId)
+      .map((device) => device.tokenHash);
+    if (hashes.length === 0) return;
+    await this.model.updateOne(
+      { _id: visitorId },
+      { $pull: { deviceTokenHashes: { $in: hashes }, deviceLinks: { conversationId } } },
+    );
   }
 
   /**

@@ -96,7 +96,7 @@ describe('continuing by email', () => {
       <EmailBar conversation={conversation({ channel: 'email', emailTo: 'j***@example.com' })} ask={ask} />,
     );
     expect(screen.getByRole('status').textContent).toContain(
-      'Continuing by email at j***@example.com. Replies also show here.',
+      'Continuing by email at j***@example.com: check your inbox and reply to our email. Replies also show here.',
     );
     fireEvent.click(screen.getByRole('button', { name: 'Switch back to chat' }));
     await waitFor(() => expect(calls).toEqual([['conversation:chat', { conversationId: 'c1' }]]));

@@ -15,7 +15,8 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 const WORDS = {
   en: {
     emailMe: 'Email me instead',
-    continuing: 'Continuing by email at {email}. Replies also show here.',
+    continuing:
+      'Continuing by email at {email}: check your inbox and reply to our email. Replies also show here.',
     backToChat: 'Switch back to chat',
     yourEmail: 'Your email',
     send: 'Email me',
@@ -25,7 +26,8 @@ const WORDS = {
   },
   ro: {
     emailMe: 'Trimiteți-mi pe email',
-    continuing: 'Continuăm pe email la {email}. Răspunsurile apar și aici.',
+    continuing:
+      'Continuăm pe email la {email}: verificați căsuța și răspundeți emailului nostru. Răspunsurile apar și aici.',
     backToChat: 'Înapoi la chat',
     yourEmail: 'Emailul dumneavoastră',
     send: 'Trimiteți-mi',
@@ -35,7 +37,8 @@ const WORDS = {
   },
   pl: {
     emailMe: 'Wolę e-mail',
-    continuing: 'Kontynuujemy przez e-mail pod adresem {email}. Odpowiedzi widać też tutaj.',
+    continuing:
+      'Kontynuujemy przez e-mail pod adresem {email}: sprawdź skrzynkę i odpowiedz na naszą wiadomość. Odpowiedzi widać też tutaj.',
     backToChat: 'Wróć do czatu',
     yourEmail: 'Twój e-mail',
     send: 'Wyślij e-mail',

@@ -12,7 +12,7 @@ const parts = w.Parley?.$;
 if (parts) start(parts, w.Parley?.q ?? []);
 
 function start(
-  { site, relay, host, box, button, label, badge }: NonNullable<ParleyGlobal['$']>,
+  { site, relay, host, box, button, label, badge, link }: NonNullable<ParleyGlobal['$']>,
   queued: ArrayLike<unknown>[],
 ): void {
   const pending: HostMessage[] = [];
@@ -143,13 +143,9 @@ function start(
     get: (_, command: string) => (command === '$' ? parts : (...args: unknown[]) => api(command, ...args)),
   });
 
-  // A "continue in the browser" link from an email: the app takes the token over, and it leaves
-  // the address bar before the page view is reported.
-  const link = /parley-continue=([\w.-]{1,512})/.exec(location.hash)?.[1];
-  if (link) {
-    history.replaceState(history.state, '', location.href.split('#')[0]);
-    post(['continue', link]);
-  }
+  // A "continue in the browser" link from an email, which the loader already took out of the
+  // address bar: the app takes the token over.
+  if (link) post(['continue', link]);
   page();
   load();
   for (const args of Array.from(queued)) api(...(Array.from(args as ArrayLike<unknown>) as [string]));

@@ -9,6 +9,8 @@ export interface Launcher {
   button: HTMLButtonElement;
   label: HTMLSpanElement;
   badge: HTMLElement;
+  /** A "continue in the browser" token the loader took out of the address bar, for the app. */
+  link?: string | undefined;
 }
 
 /** `window.Parley`: the queue stub, then the loader's queue (`$` set), then the live API. */

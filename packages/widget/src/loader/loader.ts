@@ -12,6 +12,10 @@ const script = doc.currentScript as HTMLScriptElement | null;
 const site = script?.dataset.site;
 
 if (script && site && !w.Parley?.$) {
+  // A "continue in the browser" token leaves the address bar first, before the page's other
+  // scripts (and the page view below) can read it; host.js gets it from the loader alone.
+  const link = /parley-continue=([\w.-]{1,512})/.exec(location.hash)?.[1];
+  if (link) history.replaceState(history.state, '', location.href.split('#')[0]);
   // Pages viewed before the chat loads still join the visitor's trail: this tab keeps them (the
   // shop's own URLs, nothing secret) until host.js sends them on.
   try {
@@ -56,7 +60,7 @@ if (script && site && !w.Parley?.$) {
     };
     doc.head.append(next);
   };
-  const parts: Launcher = { site, relay: new URL(script.src).origin, host, box, button, label, badge };
+  const parts: Launcher = { site, relay: new URL(script.src).origin, host, box, button, label, badge, link };
   const parley = ((...args: unknown[]) => queue.push(args)) as ParleyGlobal;
   parley.q = queue;
   parley.$ = parts;
@@ -71,6 +75,7 @@ if (script && site && !w.Parley?.$) {
     load();
   };
   button.onpointerenter = button.onfocus = button.ontouchstart = load;
-  (w.requestIdleCallback ?? setTimeout)(load, { timeout: 4000 });
+  if (link) load();
+  else (w.requestIdleCallback ?? setTimeout)(load, { timeout: 4000 });
   (doc.body ?? doc.documentElement).append(host);
 }
