@@ -210,7 +210,7 @@ describe('conversation actions', () => {
   it('private notes reach agents only and list the agents @mentioned', async () => {
     const { agent, http } = await signedIn('agent', [env.site.id], 'Nora Noter');
     await signedIn('agent', [env.site.id], 'Mia Mentioned');
-    const mia = (await env.relay.services.agents.list()).find((a) => a.name === 'Mia Mentioned')!;
+    const mia = (await env.relay.services.agents.list(agent)).find((a) => a.name === 'Mia Mentioned')!;
     const { conversation, visitor } = await conversationWith('hello');
     const seenByVisitor: Message[] = [];
     visitor.on('message', (m) => seenByVisitor.push(m));

@@ -6,8 +6,8 @@ import { type Collection, type Document, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Agent } from '../agents/service';
 import type { VisitorService } from '../visitors/service';
+import { agentGuard, narrow } from './access';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
-import { agentGuard } from './service';
 import { toConversation } from './wire';
 
 const PAGE = 100;
@@ -80,10 +80,18 @@ export class Inbox {
 
   /** The conversations an agent sees for a query, newest activity (or longest wait) first. */
   async list(agent: Agent, query: InboxQuery): Promise<InboxItem[]> {
-    const filter: Record<string, unknown> = { ...agentGuard(agent), ...(await this.filters(agent, query)) };
-    if (query.q) return this.search(query.q, filter);
-    Object.assign(filter, viewFilter(query.view, agent), query.status ? { status: query.status } : {});
-    const pipeline: Document[] = [{ $match: filter }];
+    const filters = await this.filters(agent, query);
+    const guard = agentGuard(agent);
+    if (query.q) return this.search(query.q, narrow(guard, filters));
+    const pipeline: Document[] = [
+      {
+        $match: narrow(guard, {
+          ...filters,
+          ...viewFilter(query.view, agent),
+          ...(query.status ? { status: query.status } : {}),
+        }),
+      },
+    ];
     if (query.sort === 'waiting') {
       // Waiting conversations first, longest wait on top; answered ones after, by activity.
       pipeline.push(
@@ -104,7 +112,7 @@ export class Inbox {
     const entries = await Promise.all(
       INBOX_VIEWS.map(
         async (view) =>
-          [view, await this.conversations.countDocuments({ ...guard, ...viewFilter(view, agent) })] as const,
+          [view, await this.conversations.countDocuments(narrow(guard, viewFilter(view, agent)))] as const,
       ),
     );
     return Object.fromEntries(entries) as InboxCounts;
@@ -119,7 +127,7 @@ export class Inbox {
   /** A visitor's conversations, newest first, for the visitor panel. */
   async ofVisitor(agent: Agent, visitorId: string): Promise<InboxItem[]> {
     const docs = await this.conversations
-      .find({ ...agentGuard(agent), visitorId: new ObjectId(visitorId) })
+      .find(narrow(agentGuard(agent), { visitorId: new ObjectId(visitorId) }))
       .sort({ createdAt: -1 })
       .limit(20)
       .toArray();
@@ -154,7 +162,7 @@ export class Inbox {
     }
     if (best.size === 0) return [];
     const docs = await this.conversations
-      .find({ ...filter, _id: { $in: [...best.keys()].map((id) => new ObjectId(id)) } })
+      .find(narrow(filter, { _id: { $in: [...best.keys()].map((id) => new ObjectId(id)) } }))
       .toArray();
     const order = [...best.keys()];
     docs.sort((a, b) => order.indexOf(a._id.toHexString()) - order.indexOf(b._id.toHexString()));

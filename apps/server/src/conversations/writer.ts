@@ -21,25 +21,9 @@ import {
   MongoClientBulkWriteError,
   ObjectId,
 } from 'mongodb';
+import { type Access, accessFilter, narrow, reaches } from './access';
 import type { ConversationDoc, MessageDoc } from './model';
 import { toMessage } from './wire';
-
-/** Who may write to a conversation: its visitor, the agents of its site, or anyone (admins, Parley). */
-export type Access = { visitorId: string } | { siteIds: string[] } | 'any';
-
-/** The conversations `access` reaches, as a filter. */
-export function accessFilter(access: Access): Record<string, unknown> {
-  if (access === 'any') return {};
-  if ('visitorId' in access) return { visitorId: new ObjectId(access.visitorId) };
-  return { siteId: { $in: access.siteIds.map((id) => new ObjectId(id)) } };
-}
-
-/** Whether `access` reaches a conversation with this owner; the same rule as accessFilter. */
-function reaches(access: Access, owner: Route): boolean {
-  if (access === 'any') return true;
-  if ('visitorId' in access) return access.visitorId === owner.visitorId;
-  return access.siteIds.includes(owner.siteId);
-}
 
 export interface WriteRequest {
   conversationId: string;
@@ -427,7 +411,7 @@ export class MessageWriter {
               continue;
             }
             const doc = await this.conversations.findOneAndUpdate(
-              known ? { _id } : { ...accessFilter(group[0]!.access), _id },
+              known ? { _id } : narrow(accessFilter(group[0]!.access), { _id }),
               counterMove(group, authors, now),
               // Not journaled on its own: the journal is written in order, so the batch's
               // journaled insert makes this durable before any ack, and a reservation lost
