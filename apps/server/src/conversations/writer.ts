@@ -486,6 +486,7 @@ export class MessageWriter {
           docs.push({
             _id: new ObjectId(),
             conversationId: new ObjectId(r.conversationId),
+            siteId: new ObjectId(known.route.siteId),
             seq: seq++,
             clientMsgId: r.clientMsgId,
             type: r.type ?? 'message',
