@@ -7,6 +7,7 @@ import { newClientId } from '@parley/client';
 import type {
   AgentProfile,
   CannedResponse,
+  Conversation,
   ConversationAction,
   ConversationDetails,
   InboxCounts,
@@ -48,7 +49,7 @@ export function Workspace({
   onPresence,
 }: {
   me: Me;
-  client: ChatClient;
+  client: ChatClient<Conversation>;
   view: InboxView;
   conversationId: string | null;
   onSignOut: () => void;

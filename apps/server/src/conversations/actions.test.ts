@@ -1,6 +1,6 @@
 import type { ChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
-import type { Conversation, InboxItem, Message } from '@parley/protocol';
+import type { Conversation, InboxItem, Message, VisitorConversation } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay } from '../testing';
@@ -40,7 +40,7 @@ async function signedIn(role: 'admin' | 'agent' = 'agent', siteIds = [env.site.i
 
 async function conversationWith(
   ...bodies: string[]
-): Promise<{ visitor: ChatClient; conversation: Conversation }> {
+): Promise<{ visitor: ChatClient; conversation: VisitorConversation }> {
   const visitor = await ready(visitorClient(env.relay.url, env.site.publicKey));
   open.push(visitor);
   const started = await visitor.start(newClientId());

@@ -2,6 +2,7 @@
 // email service as the visitor (who may touch only their own conversations), ack.
 import { backToChatSchema, emailMeInsteadSchema } from '@parley/protocol/schemas';
 import type { Actor } from '../conversations/service';
+import { forVisitor } from '../conversations/wire';
 import { type RealtimeContext, type VisitorSocket, visitorLimit } from './context';
 import { handler } from './handler';
 
@@ -19,7 +20,7 @@ export function registerEmailVisitorHandlers(
       emailMeInsteadSchema,
       async ({ conversationId, email }) => {
         const result = await services.email.continueByEmail(actor, conversationId, email);
-        return result.ok ? { ok: true, conversation: result.conversation } : result;
+        return forVisitor(result.ok ? { ok: true, conversation: result.conversation } : result);
       },
       limited,
     ),
@@ -28,7 +29,7 @@ export function registerEmailVisitorHandlers(
     'conversation:chat',
     handler(
       backToChatSchema,
-      (payload) => services.email.continueInChat(actor, payload.conversationId),
+      async (payload) => forVisitor(await services.email.continueInChat(actor, payload.conversationId)),
       limited,
     ),
   );

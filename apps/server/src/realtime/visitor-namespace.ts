@@ -16,6 +16,7 @@ import {
   visitorProfileSchema,
 } from '@parley/protocol/schemas';
 import type { Actor } from '../conversations/service';
+import { forVisitor } from '../conversations/wire';
 import type { Site } from '../sites/service';
 import type { Visitor } from '../visitors/service';
 import { availability } from '../widget/availability';
@@ -91,7 +92,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
       'conversation:start',
       handler(startConversationSchema, async ({ startKey }) => {
         const { conversation } = await services.conversations.start(actor, startKey);
-        return { ok: true, conversation };
+        return forVisitor({ ok: true, conversation });
       }),
     );
     registerTimelineHandlers(ctx, socket, actor, () => visitorLimit(ctx, socket.id, site.id));
@@ -196,13 +197,13 @@ function registerWidgetHandlers(ctx: RealtimeContext, socket: VisitorSocket, act
           clientMsgId,
           body,
         });
-        return written.ok ? { ok: true, conversation } : written;
+        return written.ok ? forVisitor({ ok: true, conversation }) : written;
       },
       () => visitorLimit(ctx, socket.id, socket.data.site.id),
     ),
   );
   socket.on(
     'conversation:rate',
-    handler(rateSchema, (rating) => services.ratings.rate(actor, rating)),
+    handler(rateSchema, async (rating) => forVisitor(await services.ratings.rate(actor, rating))),
   );
 }
