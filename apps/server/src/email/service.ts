@@ -193,9 +193,10 @@ export class EmailService {
     conversationId: string,
     address?: string,
   ): Promise<Result<{ conversation: Conversation; thread: EmailThreadView }>> {
-    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
+    // Access first: a stranger hears "no such conversation" whatever this relay can send.
     const conversation = await this.deps.conversations.get(actor, conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
+    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
     const ready = await this.threadFor(conversation, address);
     if (!ready.ok) return ready;
     const { thread } = ready;
@@ -225,9 +226,10 @@ export class EmailService {
 
   /** Emails the visible timeline to the visitor, with the reply address so an answer reopens it. */
   async sendTranscript(actor: Actor, conversationId: string, address?: string): Promise<Result> {
-    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
+    // Access first: a stranger hears "no such conversation" whatever this relay can send.
     const conversation = await this.deps.conversations.get(actor, conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
+    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
     const ready = await this.threadFor(conversation, address);
     if (!ready.ok) return ready;
     await this.schedule(conversationId, 'transcript', new Date(), conversation.seq);
