@@ -75,6 +75,34 @@ export interface VisitorClientToServerEvents
 
 export interface AgentClientToServerEvents extends ClientToServerEvents, ConsoleClientToServerEvents {}
 
+/** Every event a visitor may send, as a value; the `satisfies` makes a missing or unknown name a type error. */
+export const VISITOR_EVENT_NAMES = Object.keys({
+  'message:send': true,
+  sync: true,
+  typing: true,
+  seen: true,
+  'conversation:start': true,
+  'visitor:context': true,
+  'visitor:attributes': true,
+  'visitor:profile': true,
+  'visitor:email': true,
+  availability: true,
+  'offline:submit': true,
+  'conversation:rate': true,
+  'conversation:email': true,
+  'conversation:chat': true,
+} satisfies Record<keyof VisitorClientToServerEvents, true>) as (keyof VisitorClientToServerEvents)[];
+
+/** Every event an agent may send, as a value; the `satisfies` makes a missing or unknown name a type error. */
+export const AGENT_EVENT_NAMES = Object.keys({
+  'message:send': true,
+  sync: true,
+  typing: true,
+  seen: true,
+  'note:send': true,
+  'presence:set': true,
+} satisfies Record<keyof AgentClientToServerEvents, true>) as (keyof AgentClientToServerEvents)[];
+
 /** `C`: what the namespace tells of a conversation (visitors get VisitorConversation). */
 export interface ServerToClientEvents<C extends VisitorConversation = Conversation> {
   message: (message: Message) => void;

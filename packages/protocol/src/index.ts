@@ -74,7 +74,9 @@ export type {
   VisitorClientToServerEvents,
 } from './events';
 export {
+  AGENT_EVENT_NAMES,
   AGENT_NAMESPACE,
+  VISITOR_EVENT_NAMES,
   VISITOR_NAMESPACE,
 } from './events';
 export { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES, MAX_SYNC_CONVERSATIONS, SYNC_PAGE_SIZE } from './limits';

@@ -46,7 +46,11 @@ describe("a visitor's view of its conversation", () => {
     if (!started.ok) throw new Error(started.message);
     expectVisitorView(started.conversation, 'conversation:start');
     const id = started.conversation.id;
-    await visitor.socket.emitWithAck('message:send', { conversationId: id, clientMsgId: 'visitor-msg-1', body: 'hi' });
+    await visitor.socket.emitWithAck('message:send', {
+      conversationId: id,
+      clientMsgId: 'visitor-msg-1',
+      body: 'hi',
+    });
 
     const { services } = env.relay;
     const team = await services.agents.createTeam('Returns');
