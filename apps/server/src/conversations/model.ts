@@ -47,7 +47,7 @@ const messageSchema = new Schema(
     conversationId: { type: Schema.Types.ObjectId, required: true },
     /**
      * The conversation's site, copied by the writer so transcript search can keep to the sites
-     * an agent may see inside the text index. Entries stored before it was kept have none.
+     * an agent may see in the text query itself. Entries stored before it was kept have none.
      */
     siteId: { type: Schema.Types.ObjectId },
     seq: { type: Number, required: true },
@@ -82,9 +82,8 @@ const messageSchema = new Schema(
 messageSchema.index({ clientMsgId: 1, conversationId: 1 }, { unique: true });
 // Replay reads a timeline from a seq onwards.
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
-// The console's transcript search; siteId rides in the index, so hits of sites the agent may
-// not see are dropped before any document is read.
-messageSchema.index({ body: 'text', siteId: 1 });
+// The console's transcript search.
+messageSchema.index({ body: 'text' });
 // Messages something is still owed for; only those are in it, and only until it is settled
 // (settling removes the field). $exists, not $type: only then does `{ pending: name }` use it.
 messageSchema.index(
