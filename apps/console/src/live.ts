@@ -2,11 +2,12 @@
 // session cookie. It replays whatever was missed on every reconnect, so a colleague's reply
 // sent while this agent's network was down is on screen when it comes back.
 import { type ChatClient, connectAgent } from '@parley/client';
+import type { Conversation } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
 
-export function useLiveClient(onSignedOut: () => void): ChatClient | null {
-  const [client, setClient] = useState<ChatClient | null>(null);
+export function useLiveClient(onSignedOut: () => void): ChatClient<Conversation> | null {
+  const [client, setClient] = useState<ChatClient<Conversation> | null>(null);
   useEffect(() => {
     const created = connectAgent({ url: location.origin, storageKey: 'parley:console' });
     // Refused or closed by the relay: signed out (here or elsewhere), or the relay restarted.
@@ -29,7 +30,7 @@ export function useLiveClient(onSignedOut: () => void): ChatClient | null {
 }
 
 /** Re-renders on every change the client reports (messages, delivery states, conversations). */
-export function useClientVersion(client: ChatClient | null): number {
+export function useClientVersion(client: ChatClient<Conversation> | null): number {
   const [version, setVersion] = useState(0);
   useEffect(() => client?.on('change', () => setVersion((v) => v + 1)), [client]);
   return version;

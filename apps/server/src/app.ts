@@ -1,7 +1,7 @@
 // Assembles a relay: the Express app, the HTTP server and Socket.IO over one database connection.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Server as IoServer } from 'socket.io';
 import { agentRouter } from './agents/routes';
@@ -24,6 +24,8 @@ export interface Relay {
   connection: Connection;
   io: IoServer;
   http: HttpServer;
+  /** The Express app, so tests can walk every route it serves. */
+  app: Express;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startRelay(config: Config): Promise<Relay> {
     connection,
     io,
     http,
+    app,
     close() {
       closing ??= (async () => {
         for (const worker of workers) await worker.stop();

@@ -2,7 +2,6 @@
 // with the same client id until the relay acks, tracks each timeline's lastSeq and replays what
 // it missed on every (re)connect, on `online`, and when the page becomes visible again.
 import type {
-  Conversation,
   Failure,
   Message,
   Result,
@@ -11,6 +10,7 @@ import type {
   SyncResult,
   TypingEvent,
   VisitorClientToServerEvents,
+  VisitorConversation,
   VisitorSession,
 } from '@parley/protocol';
 import { MAX_MESSAGE_LENGTH, MAX_SYNC_CONVERSATIONS, RETRYABLE_CODES } from '@parley/protocol';
@@ -30,9 +30,10 @@ export type TimelineEntry =
       error?: { code: string; message: string };
     };
 
-export interface ChatClientEvents {
+/** `C`: what the relay tells this side of a conversation (a visitor's view, or an agent's whole one). */
+export interface ChatClientEvents<C extends VisitorConversation = VisitorConversation> {
   message: (message: Message) => void;
-  conversation: (conversation: Conversation) => void;
+  conversation: (conversation: C) => void;
   typing: (event: TypingEvent) => void;
   seen: (event: SeenEvent) => void;
   session: (session: VisitorSession) => void;
@@ -60,7 +61,7 @@ interface PageTarget extends EventTargetLike {
   document?: EventTargetLike & { visibilityState: string };
 }
 
-type AnySocket = Socket<ServerToClientEvents, VisitorClientToServerEvents>;
+type AnySocket<C extends VisitorConversation> = Socket<ServerToClientEvents<C>, VisitorClientToServerEvents>;
 
 const randomId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
@@ -70,12 +71,13 @@ const randomId = () =>
 /** A fresh client-generated id for a message or a conversation start. */
 export const newClientId = randomId;
 
-export class ChatClient {
-  readonly conversations = new Map<string, Conversation>();
+/** `C`: what the relay tells this side of a conversation (visitors: VisitorConversation; agents: Conversation). */
+export class ChatClient<C extends VisitorConversation = VisitorConversation> {
+  readonly conversations = new Map<string, C>();
   private readonly timelines = new Map<string, Timeline>();
   private readonly followed = new Set<string>();
   private readonly outbox: Outbox;
-  private readonly listeners = new Map<keyof ChatClientEvents, Set<(...args: never[]) => void>>();
+  private readonly listeners = new Map<keyof ChatClientEvents<C>, Set<(...args: never[]) => void>>();
   private readonly ackTimeoutMs: number;
   private generation = 0;
   private flushing = false;
@@ -87,7 +89,7 @@ export class ChatClient {
   session: VisitorSession | null = null;
 
   constructor(
-    readonly socket: AnySocket,
+    readonly socket: AnySocket<C>,
     options: ChatClientOptions = {},
   ) {
     this.outbox = new Outbox(options.store ?? memoryStore(), `${options.storageKey ?? 'parley'}:outbox`);
@@ -138,7 +140,7 @@ export class ChatClient {
     };
   }
 
-  on<E extends keyof ChatClientEvents>(event: E, listener: ChatClientEvents[E]): () => void {
+  on<E extends keyof ChatClientEvents<C>>(event: E, listener: ChatClientEvents<C>[E]): () => void {
     let set = this.listeners.get(event);
     if (!set) {
       set = new Set();
@@ -148,7 +150,10 @@ export class ChatClient {
     return () => set.delete(listener as (...args: never[]) => void);
   }
 
-  private emit<E extends keyof ChatClientEvents>(event: E, ...args: Parameters<ChatClientEvents[E]>): void {
+  private emit<E extends keyof ChatClientEvents<C>>(
+    event: E,
+    ...args: Parameters<ChatClientEvents<C>[E]>
+  ): void {
     for (const listener of this.listeners.get(event) ?? []) (listener as (...a: unknown[]) => void)(...args);
   }
 
@@ -161,7 +166,7 @@ export class ChatClient {
     return timeline;
   }
 
-  private upsertConversation(conversation: Conversation): void {
+  private upsertConversation(conversation: C): void {
     this.conversations.set(conversation.id, conversation);
     this.emit('conversation', conversation);
     this.emit('change');
@@ -276,8 +281,8 @@ export class ChatClient {
   }
 
   /** Starts (or, for a retried key, finds) a visitor conversation. */
-  async start(startKey: string): Promise<Result<{ conversation: Conversation }>> {
-    const result = await this.request<{ conversation: Conversation }>('conversation:start', { startKey });
+  async start(startKey: string): Promise<Result<{ conversation: C }>> {
+    const result = await this.request<{ conversation: C }>('conversation:start', { startKey });
     if (result.ok) {
       this.followed.add(result.conversation.id);
       this.outbox.bind(startKey, result.conversation.id);
@@ -325,7 +330,7 @@ export class ChatClient {
           conversationId,
           afterSeq: this.lastSeq(conversationId),
         }));
-        const result = await this.request<SyncResult>('sync', { conversations });
+        const result = await this.request<SyncResult<C>>('sync', { conversations });
         if (!result.ok) return;
         this.applySync(result);
         if (result.more.length === 0) break;
@@ -338,7 +343,7 @@ export class ChatClient {
     }
   }
 
-  private applySync(result: SyncResult): void {
+  private applySync(result: SyncResult<C>): void {
     for (const conversation of result.conversations) {
       this.followed.add(conversation.id);
       this.conversations.set(conversation.id, conversation);

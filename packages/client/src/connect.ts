@@ -2,9 +2,11 @@
 // modern browsers need, and leaving polling out keeps the widget small.
 import type {
   AgentAuth,
+  Conversation,
   ServerToClientEvents,
   VisitorAuth,
   VisitorClientToServerEvents,
+  VisitorConversation,
 } from '@parley/protocol';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -28,11 +30,11 @@ export interface VisitorConnectOptions extends CommonOptions {
  * Connects a visitor. The token the relay mints is kept in `store` and presented on every reconnect.
  * @example const chat = connectVisitor({ url, siteKey, store: localStorage }); chat.send({ startKey }, 'Hi')
  */
-export function connectVisitor(options: VisitorConnectOptions): ChatClient {
+export function connectVisitor(options: VisitorConnectOptions): ChatClient<VisitorConversation> {
   const store: KeyValueStore = options.store ?? memoryStore();
   const prefix = options.storageKey ?? `parley:${options.siteKey}`;
   const tokenKey = `${prefix}:token`;
-  const socket: Socket<ServerToClientEvents, VisitorClientToServerEvents> = io(
+  const socket: Socket<ServerToClientEvents<VisitorConversation>, VisitorClientToServerEvents> = io(
     `${options.url}${VISITOR_NAMESPACE}`,
     {
       transports: [transport],
@@ -64,7 +66,7 @@ export interface AgentConnectOptions extends CommonOptions {
  * Connects an agent with its API token, or with the console's session cookie when none is given.
  * @example const client = connectAgent({ url: location.origin }) // in the console
  */
-export function connectAgent(options: AgentConnectOptions): ChatClient {
+export function connectAgent(options: AgentConnectOptions): ChatClient<Conversation> {
   const auth: Partial<AgentAuth> = options.token ? { token: options.token } : {};
   const socket = io(`${options.url}${AGENT_NAMESPACE}`, {
     transports: [transport],
@@ -72,6 +74,6 @@ export function connectAgent(options: AgentConnectOptions): ChatClient {
     withCredentials: true,
     auth: auth as unknown as Record<string, unknown>,
     ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
-  }) as unknown as Socket<ServerToClientEvents, VisitorClientToServerEvents>;
+  }) as unknown as Socket<ServerToClientEvents<Conversation>, VisitorClientToServerEvents>;
   return new ChatClient(socket, { ...options, storageKey: options.storageKey ?? 'parley:agent' });
 }

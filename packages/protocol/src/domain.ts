@@ -45,6 +45,28 @@ export interface Conversation {
 }
 
 /**
+ * What a visitor is told of its conversation: what the widget shows, none of the agents' own
+ * fields (assignee, team, priority, tags, snooze, wait, first response), nor the site id its
+ * session already names. The relay sends visitors these fields only.
+ */
+export const VISITOR_CONVERSATION_FIELDS = [
+  'id',
+  'visitorId',
+  'status',
+  'channel',
+  'seq',
+  'visitorSeenSeq',
+  'agentSeenSeq',
+  'createdAt',
+  'lastMessageAt',
+  'resolvedAt',
+  'emailTo',
+  'rating',
+] as const satisfies readonly (keyof Conversation)[];
+
+export type VisitorConversation = Pick<Conversation, (typeof VISITOR_CONVERSATION_FIELDS)[number]>;
+
+/**
  * What a timeline entry is: a chat `message`, a private agent `note`, or a system `event`
  * (assigned, transferred, resolved, email sent, meeting booked...). Email and meeting entries are
  * events or messages on the same timeline, never a separate thread.

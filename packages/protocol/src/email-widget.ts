@@ -1,7 +1,7 @@
 // The widget's side of the email channel: "Email me instead" and "switch back to chat", as visitor
 // socket events, with the runtime schemas that guard them.
 import { z } from 'zod';
-import type { Conversation } from './domain';
+import type { VisitorConversation } from './domain';
 import { emailAddressSchema } from './email-schemas';
 import type { Ack } from './events';
 import { idSchema } from './primitives';
@@ -20,8 +20,11 @@ export interface BackToChatPayload {
 
 /** Visitor → relay email events. Merged into VisitorClientToServerEvents. */
 export type EmailWidgetClientToServerEvents = {
-  'conversation:email': (payload: EmailMeInsteadPayload, ack: Ack<{ conversation: Conversation }>) => void;
-  'conversation:chat': (payload: BackToChatPayload, ack: Ack<{ conversation: Conversation }>) => void;
+  'conversation:email': (
+    payload: EmailMeInsteadPayload,
+    ack: Ack<{ conversation: VisitorConversation }>,
+  ) => void;
+  'conversation:chat': (payload: BackToChatPayload, ack: Ack<{ conversation: VisitorConversation }>) => void;
 };
 
 /** @example emailMeInsteadSchema.parse({ conversationId: '65f0…', email: 'Jane@Example.com' }) */

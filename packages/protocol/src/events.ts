@@ -1,7 +1,14 @@
 // Socket.IO event maps for the two namespaces, typed once and imported by relay and clients.
 
 import type { ConsoleClientToServerEvents } from './console';
-import type { Conversation, Message, SeenEvent, TypingEvent, VisitorSession } from './domain';
+import type {
+  Conversation,
+  Message,
+  SeenEvent,
+  TypingEvent,
+  VisitorConversation,
+  VisitorSession,
+} from './domain';
 import type { EmailWidgetClientToServerEvents } from './email-widget';
 import type { Result } from './errors';
 import type { MeetingWidgetClientToServerEvents } from './meetings';
@@ -29,8 +36,9 @@ export interface SyncPayload {
   conversations: { conversationId: string; afterSeq: number }[];
 }
 
-export interface SyncResult {
-  conversations: Conversation[];
+/** `C`: what the namespace tells of a conversation (visitors get VisitorConversation). */
+export interface SyncResult<C extends VisitorConversation = Conversation> {
+  conversations: C[];
   messages: Message[];
   /** Conversation ids with more messages than one answer carries: sync again from the new `seq`. */
   more: string[];
@@ -49,26 +57,30 @@ export interface SeenPayload {
 export type Ack<T extends object = object> = (result: Result<T>) => void;
 
 /** Events every client (visitor or agent) may send. */
-export interface ClientToServerEvents {
+export interface ClientToServerEvents<C extends VisitorConversation = Conversation> {
   'message:send': (payload: SendMessagePayload, ack: Ack<{ message: Message }>) => void;
-  sync: (payload: SyncPayload, ack: Ack<SyncResult>) => void;
+  sync: (payload: SyncPayload, ack: Ack<SyncResult<C>>) => void;
   typing: (payload: TypingPayload) => void;
   seen: (payload: SeenPayload, ack: Ack) => void;
 }
 
 export interface VisitorClientToServerEvents
-  extends ClientToServerEvents,
+  extends ClientToServerEvents<VisitorConversation>,
     WidgetClientToServerEvents,
     EmailWidgetClientToServerEvents,
     MeetingWidgetClientToServerEvents {
-  'conversation:start': (payload: StartConversationPayload, ack: Ack<{ conversation: Conversation }>) => void;
+  'conversation:start': (
+    payload: StartConversationPayload,
+    ack: Ack<{ conversation: VisitorConversation }>,
+  ) => void;
 }
 
 export interface AgentClientToServerEvents extends ClientToServerEvents, ConsoleClientToServerEvents {}
 
-export interface ServerToClientEvents {
+/** `C`: what the namespace tells of a conversation (visitors get VisitorConversation). */
+export interface ServerToClientEvents<C extends VisitorConversation = Conversation> {
   message: (message: Message) => void;
-  conversation: (conversation: Conversation) => void;
+  conversation: (conversation: C) => void;
   typing: (event: TypingEvent) => void;
   seen: (event: SeenEvent) => void;
   /** Sent to a visitor once per connection: the identity to keep and present next time. */

@@ -33,8 +33,10 @@ export type {
   TimelineEntryType,
   TypingEvent,
   Visibility,
+  VisitorConversation,
   VisitorSession,
 } from './domain';
+export { VISITOR_CONVERSATION_FIELDS } from './domain';
 export type {
   EmailAttachmentView,
   EmailSiteSettings,

@@ -1,7 +1,7 @@
 // Events and types only the widget (visitor side) uses, beyond the shared timeline events:
 // a site's widget settings, what the widget tells the relay about its visitor, and ratings.
 
-import type { Conversation } from './domain';
+import type { VisitorConversation } from './domain';
 import type { Ack } from './events';
 
 export const WIDGET_LANGUAGES = ['en', 'ro', 'pl'] as const;
@@ -142,6 +142,6 @@ export type WidgetClientToServerEvents = {
   /** The address a visitor leaves while nobody is online, so the reply can reach them. */
   'visitor:email': (payload: { email: string }, ack: Ack) => void;
   availability: (payload: Record<string, never>, ack: Ack<{ availability: Availability }>) => void;
-  'offline:submit': (payload: OfflineMessagePayload, ack: Ack<{ conversation: Conversation }>) => void;
-  'conversation:rate': (payload: RatePayload, ack: Ack<{ conversation: Conversation }>) => void;
+  'offline:submit': (payload: OfflineMessagePayload, ack: Ack<{ conversation: VisitorConversation }>) => void;
+  'conversation:rate': (payload: RatePayload, ack: Ack<{ conversation: VisitorConversation }>) => void;
 };

@@ -4,7 +4,14 @@
 // replies in the agent's own chats, transfers to them, mentions and first replies running late.
 import type { ChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
-import type { AgentProfile, ConversationAction, InboxQuery, InboxView, Message } from '@parley/protocol';
+import type {
+  AgentProfile,
+  Conversation,
+  ConversationAction,
+  InboxQuery,
+  InboxView,
+  Message,
+} from '@parley/protocol';
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import type { Me } from '../api';
 import { Composer, type ComposerMode } from '../components/Composer';
@@ -36,7 +43,7 @@ export function Workspace({
   onPresence,
 }: {
   me: Me;
-  client: ChatClient;
+  client: ChatClient<Conversation>;
   view: InboxView;
   conversationId: string | null;
   onSignOut: () => void;

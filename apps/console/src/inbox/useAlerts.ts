@@ -10,7 +10,7 @@ import { duration } from '../format';
 import { type Alert, raise } from '../notify';
 
 export interface AlertRules {
-  client: ChatClient;
+  client: ChatClient<Conversation>;
   agentId: string;
   conversationId: string | null;
   /** The conversations on screen. */

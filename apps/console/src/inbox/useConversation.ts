@@ -17,7 +17,7 @@ export interface OpenConversation {
 }
 
 export function useConversation(
-  client: ChatClient,
+  client: ChatClient<Conversation>,
   conversationId: string | null,
   onError: (message: string) => void,
 ): OpenConversation {

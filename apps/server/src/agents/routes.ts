@@ -129,7 +129,7 @@ export function agentRouter(services: Services, config: Config): Router {
     '/api/agents',
     signedIn,
     route(async (_req, res) => {
-      res.json({ ok: true, agents: await services.agents.list() });
+      res.json({ ok: true, agents: await services.agents.list(agentOf(res)) });
     }),
   );
 
@@ -171,7 +171,7 @@ export function agentRouter(services: Services, config: Config): Router {
     '/api/teams',
     signedIn,
     route(async (_req, res) => {
-      res.json({ ok: true, teams: await services.agents.listTeams() });
+      res.json({ ok: true, teams: await services.agents.listTeams(agentOf(res)) });
     }),
   );
 

@@ -101,10 +101,23 @@ export class AgentService {
     return this.model.estimatedDocumentCount();
   }
 
-  /** Every agent, for admins' agent list and the assignee pickers. */
-  async list(): Promise<AgentProfile[]> {
-    const docs = await this.model.find().sort({ name: 1 }).lean<AgentDoc[]>();
-    return docs.map(toProfile);
+  /**
+   * The agents `viewer` works with, for the agent list and the assignee pickers: every agent for
+   * an admin; for anyone else those who reach one of its sites (admins reach all), each showing
+   * only the sites it shares with the viewer.
+   */
+  async list(viewer: Pick<Agent, 'siteIds'>): Promise<AgentProfile[]> {
+    const mine = viewer.siteIds;
+    const filter: Record<string, unknown> =
+      mine === null
+        ? {}
+        : { $or: [{ role: 'admin' }, { siteIds: trusted({ $in: mine.map((id) => new ObjectId(id)) }) }] };
+    const docs = await this.model.find(filter).sort({ name: 1 }).lean<AgentDoc[]>();
+    return docs.map((doc) => {
+      const profile = toProfile(doc);
+      if (mine === null || profile.siteIds === null) return profile;
+      return { ...profile, siteIds: profile.siteIds.filter((id) => mine.includes(id)) };
+    });
   }
 
   /** Checks email and password; answers a new session token, or null with no hint which was wrong. */
@@ -291,8 +304,22 @@ export class AgentService {
     await this.model.updateOne({ _id: new ObjectId(agentId) }, { $set: { lastAssignedAt: new Date() } });
   }
 
-  async listTeams(): Promise<Team[]> {
-    const docs = await this.teams.find().sort({ name: 1 }).lean<TeamDoc[]>();
+  /**
+   * The teams `viewer` may see and transfer to: every team for an admin; for anyone else its own
+   * teams and those with a member on one of its sites. Admins work on every site, so being in a
+   * team does not tie that team to a site.
+   */
+  async listTeams(viewer: Pick<Agent, 'siteIds' | 'teamIds'>): Promise<Team[]> {
+    let filter: Record<string, unknown> = {};
+    if (viewer.siteIds !== null) {
+      const shared = await this.model.distinct('teamIds', {
+        role: 'agent',
+        siteIds: trusted({ $in: viewer.siteIds.map((id) => new ObjectId(id)) }),
+      });
+      const ids = [...shared, ...viewer.teamIds.map((id) => new ObjectId(id))];
+      filter = { _id: trusted({ $in: ids }) };
+    }
+    const docs = await this.teams.find(filter).sort({ name: 1 }).lean<TeamDoc[]>();
     return docs.map(toTeam);
   }
 

@@ -1,6 +1,6 @@
 import type { ChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
-import type { Conversation, InboxItem, Message } from '@parley/protocol';
+import type { Conversation, InboxItem, Message, VisitorConversation } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay } from '../testing';
@@ -40,7 +40,7 @@ async function signedIn(role: 'admin' | 'agent' = 'agent', siteIds = [env.site.i
 
 async function conversationWith(
   ...bodies: string[]
-): Promise<{ visitor: ChatClient; conversation: Conversation }> {
+): Promise<{ visitor: ChatClient; conversation: VisitorConversation }> {
   const visitor = await ready(visitorClient(env.relay.url, env.site.publicKey));
   open.push(visitor);
   const started = await visitor.start(newClientId());
@@ -210,7 +210,7 @@ describe('conversation actions', () => {
   it('private notes reach agents only and list the agents @mentioned', async () => {
     const { agent, http } = await signedIn('agent', [env.site.id], 'Nora Noter');
     await signedIn('agent', [env.site.id], 'Mia Mentioned');
-    const mia = (await env.relay.services.agents.list()).find((a) => a.name === 'Mia Mentioned')!;
+    const mia = (await env.relay.services.agents.list(agent)).find((a) => a.name === 'Mia Mentioned')!;
     const { conversation, visitor } = await conversationWith('hello');
     const seenByVisitor: Message[] = [];
     visitor.on('message', (m) => seenByVisitor.push(m));

@@ -8,8 +8,9 @@ import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Agent, AgentService } from '../agents/service';
 import { canSeeSite } from '../agents/service';
+import { agentGuard, narrow } from './access';
 import { type ConversationDoc, conversationModel } from './model';
-import { type Actor, agentGuard, type ConversationService } from './service';
+import type { Actor, ConversationService } from './service';
 import { toConversation } from './wire';
 
 const MAX_TAGS = 20;
@@ -60,7 +61,7 @@ export class ConversationActions {
     action: ConversationAction,
   ): Promise<Result<{ conversation: Conversation }>> {
     const guard = agentGuard(agent);
-    const current = await this.collection.findOne({ ...guard, _id: new ObjectId(conversationId) });
+    const current = await this.collection.findOne(narrow(guard, { _id: new ObjectId(conversationId) }));
     if (!current) return failure('not_found', 'no such conversation');
     const change = await this.plan(agent, toConversation(current), action);
     if (!change.ok) return change;
@@ -72,7 +73,7 @@ export class ConversationActions {
     agent: Agent,
     input: { conversationId: string; clientMsgId: string; body: string },
   ): Promise<Result<{ message: Message }>> {
-    const mentions = mentionedAgents(input.body, await this.agents.list());
+    const mentions = mentionedAgents(input.body, await this.agents.list(agent));
     const result = await this.conversations.append(agentActor(agent), {
       ...input,
       type: 'note',
@@ -134,12 +135,12 @@ export class ConversationActions {
   ): Promise<Result<{ conversation: Conversation }>> {
     const _id = new ObjectId(conversationId);
     const updated = await this.collection.findOneAndUpdate(
-      { ...guard, ...change.when, _id },
+      narrow(guard, { ...change.when, _id }),
       { ...change.update, $currentDate: { updatedAt: true } },
       { returnDocument: 'after' },
     );
     if (!updated) {
-      const now = await this.collection.findOne({ ...guard, _id });
+      const now = await this.collection.findOne(narrow(guard, { _id }));
       if (!now) return failure('not_found', 'no such conversation');
       if (change.idempotent) return { ok: true, conversation: toConversation(now) };
       return failure('conflict', await change.refusal(toConversation(now)));
@@ -239,7 +240,7 @@ export class ConversationActions {
           });
         }
         const teamId = action.to.teamId;
-        const team = (await this.agents.listTeams()).find((t) => t.id === teamId);
+        const team = (await this.agents.listTeams(agent)).find((t) => t.id === teamId);
         if (!team) return failure('bad_request', 'no such team');
         return ok({
           when: from(action.from),

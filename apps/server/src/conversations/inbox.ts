@@ -6,12 +6,13 @@ import { type Collection, type Document, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Agent } from '../agents/service';
 import type { VisitorService } from '../visitors/service';
+import { agentGuard, narrow } from './access';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
-import { agentGuard } from './service';
 import { toConversation } from './wire';
 
 const PAGE = 100;
-const SEARCH_HITS = 300;
+/** Text hits read per conversation asked for: several hits often fall in one conversation. */
+const HITS_PER_RESULT = 3;
 
 function viewFilter(view: InboxView, agent: Agent): Record<string, unknown> {
   switch (view) {
@@ -80,10 +81,45 @@ export class Inbox {
 
   /** The conversations an agent sees for a query, newest activity (or longest wait) first. */
   async list(agent: Agent, query: InboxQuery): Promise<InboxItem[]> {
-    const filter: Record<string, unknown> = { ...agentGuard(agent), ...(await this.filters(agent, query)) };
-    if (query.q) return this.search(query.q, filter);
-    Object.assign(filter, viewFilter(query.view, agent), query.status ? { status: query.status } : {});
-    const pipeline: Document[] = [{ $match: filter }];
+    const { docs, matches } = await this.find(agent, query, PAGE);
+    return this.items(docs, matches);
+  }
+
+  /** How many conversations each view holds for this agent. */
+  async counts(agent: Agent): Promise<InboxCounts> {
+    const guard = agentGuard(agent);
+    const entries = await Promise.all(
+      INBOX_VIEWS.map(
+        async (view) =>
+          [view, await this.conversations.countDocuments(narrow(guard, viewFilter(view, agent)))] as const,
+      ),
+    );
+    return Object.fromEntries(entries) as InboxCounts;
+  }
+
+  /** The same filters and order as `list`, for exports of a filtered set; at most `limit` conversations. */
+  async ids(agent: Agent, query: InboxQuery, limit: number): Promise<string[]> {
+    const { docs } = await this.find(agent, query, limit);
+    return docs.map((doc) => doc._id.toHexString());
+  }
+
+  private async find(
+    agent: Agent,
+    query: InboxQuery,
+    limit: number,
+  ): Promise<{ docs: ConversationDoc[]; matches: Map<string, MessageDoc> }> {
+    const filters = await this.filters(agent, query);
+    const guard = agentGuard(agent);
+    if (query.q) return this.search(agent, query.q, narrow(guard, filters), limit);
+    const pipeline: Document[] = [
+      {
+        $match: narrow(guard, {
+          ...filters,
+          ...viewFilter(query.view, agent),
+          ...(query.status ? { status: query.status } : {}),
+        }),
+      },
+    ];
     if (query.sort === 'waiting') {
       // Waiting conversations first, longest wait on top; answered ones after, by activity.
       pipeline.push(
@@ -93,33 +129,15 @@ export class Inbox {
     } else {
       pipeline.push({ $sort: { lastMessageAt: -1, createdAt: -1, _id: -1 } });
     }
-    pipeline.push({ $limit: PAGE });
+    pipeline.push({ $limit: limit });
     const docs = await this.conversations.aggregate<ConversationDoc>(pipeline).toArray();
-    return this.items(docs, new Map());
-  }
-
-  /** How many conversations each view holds for this agent. */
-  async counts(agent: Agent): Promise<InboxCounts> {
-    const guard = agentGuard(agent);
-    const entries = await Promise.all(
-      INBOX_VIEWS.map(
-        async (view) =>
-          [view, await this.conversations.countDocuments({ ...guard, ...viewFilter(view, agent) })] as const,
-      ),
-    );
-    return Object.fromEntries(entries) as InboxCounts;
-  }
-
-  /** The same filters as `list`, for exports of a filtered set; at most `limit` conversations. */
-  async ids(agent: Agent, query: InboxQuery, limit: number): Promise<string[]> {
-    const items = await this.list(agent, query);
-    return items.slice(0, limit).map((item) => item.conversation.id);
+    return { docs, matches: new Map() };
   }
 
   /** A visitor's conversations, newest first, for the visitor panel. */
   async ofVisitor(agent: Agent, visitorId: string): Promise<InboxItem[]> {
     const docs = await this.conversations
-      .find({ ...agentGuard(agent), visitorId: new ObjectId(visitorId) })
+      .find(narrow(agentGuard(agent), { visitorId: new ObjectId(visitorId) }))
       .sort({ createdAt: -1 })
       .limit(20)
       .toArray();
@@ -141,24 +159,37 @@ export class Inbox {
     return filter;
   }
 
-  private async search(q: string, filter: Record<string, unknown>): Promise<InboxItem[]> {
+  /**
+   * The best-matching conversations, at most `limit`, with the best hit of each. The text query
+   * itself keeps to the agent's sites, so other sites' hits never take the places of its own;
+   * entries stored before messages carried their site (no siteId) are left to the conversation
+   * filter.
+   */
+  private async search(
+    agent: Agent,
+    q: string,
+    filter: Record<string, unknown>,
+    limit: number,
+  ): Promise<{ docs: ConversationDoc[]; matches: Map<string, MessageDoc> }> {
+    const text: Record<string, unknown> = { $text: { $search: q } };
+    if (agent.siteIds !== null) text.siteId = { $in: [...agent.siteIds.map((id) => new ObjectId(id)), null] };
     const hits = await this.messages
-      .find({ $text: { $search: q } }, { projection: { score: { $meta: 'textScore' } } })
+      .find(text, { projection: { score: { $meta: 'textScore' } } })
       .sort({ score: { $meta: 'textScore' } })
-      .limit(SEARCH_HITS)
+      .limit(limit * HITS_PER_RESULT)
       .toArray();
     const best = new Map<string, MessageDoc>();
     for (const hit of hits) {
       const id = hit.conversationId.toHexString();
       if (!best.has(id)) best.set(id, hit);
     }
-    if (best.size === 0) return [];
+    if (best.size === 0) return { docs: [], matches: best };
     const docs = await this.conversations
-      .find({ ...filter, _id: { $in: [...best.keys()].map((id) => new ObjectId(id)) } })
+      .find(narrow(filter, { _id: { $in: [...best.keys()].map((id) => new ObjectId(id)) } }))
       .toArray();
-    const order = [...best.keys()];
-    docs.sort((a, b) => order.indexOf(a._id.toHexString()) - order.indexOf(b._id.toHexString()));
-    return this.items(docs.slice(0, PAGE), best);
+    const rank = new Map([...best.keys()].map((id, i) => [id, i]));
+    docs.sort((a, b) => rank.get(a._id.toHexString())! - rank.get(b._id.toHexString())!);
+    return { docs: docs.slice(0, limit), matches: best };
   }
 
   private async items(docs: ConversationDoc[], matches: Map<string, MessageDoc>): Promise<InboxItem[]> {

@@ -45,6 +45,11 @@ conversationSchema.index({ status: 1, snoozedUntil: 1 });
 const messageSchema = new Schema(
   {
     conversationId: { type: Schema.Types.ObjectId, required: true },
+    /**
+     * The conversation's site, copied by the writer so transcript search can keep to the sites
+     * an agent may see in the text query itself. Entries stored before it was kept have none.
+     */
+    siteId: { type: Schema.Types.ObjectId },
     seq: { type: Number, required: true },
     clientMsgId: { type: String, required: true },
     author: {

@@ -11,6 +11,7 @@ import type { Services } from '../services';
 import { agentActor } from './actions';
 import { anonymousName } from './inbox';
 
+/** Conversations in one filtered export; a longer one is cut and says so (`truncated`). */
 const EXPORT_LIMIT = 500;
 const formatSchema = z.enum(['json', 'csv']).default('json');
 
@@ -116,8 +117,20 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
       const format = parse(formatSchema, rawFormat, res);
       const query = format && parse(inboxQuerySchema, rest, res);
       if (!format || !query) return;
-      const ids = await services.inbox.ids(agentOf(res), query, EXPORT_LIMIT);
-      await sendTranscripts(res, services, ids, format, `conversations-${query.view}`);
+      // One more than the limit says whether the export was cut short.
+      const ids = await services.inbox.ids(agentOf(res), query, EXPORT_LIMIT + 1);
+      const truncated = ids.length > EXPORT_LIMIT;
+      if (truncated) res.set('X-Parley-Export-Truncated', `first ${EXPORT_LIMIT} conversations`);
+      await sendTranscripts(
+        res,
+        services,
+        ids.slice(0, EXPORT_LIMIT),
+        format,
+        `conversations-${query.view}`,
+        {
+          truncated,
+        },
+      );
     }),
   );
 
@@ -130,13 +143,14 @@ async function sendTranscripts(
   ids: string[],
   format: 'json' | 'csv',
   filename: string,
+  extra: { truncated?: boolean } = {},
 ): Promise<void> {
   const transcripts = await Promise.all(
     ids.map(async (id) => ({ conversationId: id, messages: await services.conversations.timeline(id) })),
   );
   res.attachment(`${filename}.${format}`);
   if (format === 'json') {
-    res.json({ ok: true, conversations: transcripts });
+    res.json({ ok: true, conversations: transcripts, ...extra });
     return;
   }
   const rows = [CSV_COLUMNS.join(',')];

@@ -4,12 +4,11 @@ import type { Author, Channel, Conversation, Message, Result, SyncResult } from 
 import { failure, SYNC_PAGE_SIZE } from '@parley/protocol';
 import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { type Access, accessFilter, narrow, reaches, sitesAccess } from './access';
 import { ConversationEvents } from './events';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
 import { toConversation, toMessage } from './wire';
 import {
-  type Access,
-  accessFilter,
   MessageWriter,
   type OwedMessage,
   type Route,
@@ -23,9 +22,6 @@ export type Actor =
   | { kind: 'visitor'; visitorId: string; siteId: string; name?: string }
   | { kind: 'agent'; agentId: string; name: string; siteIds: string[] | null };
 
-/** An agent's reach: the conversations of its sites, or every one for an admin (null). */
-const sitesAccess = (siteIds: string[] | null): Access => (siteIds === null ? 'any' : { siteIds });
-
 function accessFor(actor: Actor | { kind: 'system' }): Access {
   if (actor.kind === 'visitor') return { visitorId: actor.visitorId };
   return actor.kind === 'system' ? 'any' : sitesAccess(actor.siteIds);
@@ -33,9 +29,6 @@ function accessFor(actor: Actor | { kind: 'system' }): Access {
 
 /** The conversations the actor may see and write to, as a filter. */
 const guardFor = (actor: Actor | { kind: 'system' }) => accessFilter(accessFor(actor));
-
-/** The conversations of an agent's sites (all of them for an admin), as a filter. */
-export const agentGuard = (agent: { siteIds: string[] | null }) => accessFilter(sitesAccess(agent.siteIds));
 
 function authorFor(actor: Actor): Author {
   if (actor.kind === 'visitor') {
@@ -187,7 +180,9 @@ export class ConversationService {
   }
 
   async get(actor: Actor, conversationId: string): Promise<Conversation | null> {
-    const doc = await this.conversations.findOne({ ...guardFor(actor), _id: new ObjectId(conversationId) });
+    const doc = await this.conversations.findOne(
+      narrow(guardFor(actor), { _id: new ObjectId(conversationId) }),
+    );
     return doc ? toConversation(doc) : null;
   }
 
@@ -197,8 +192,10 @@ export class ConversationService {
    */
   async sync(actor: Actor, wanted: { conversationId: string; afterSeq: number }[]): Promise<SyncResult> {
     const after = new Map(wanted.map((w) => [w.conversationId, w.afterSeq]));
-    const filter: Record<string, unknown> = { ...guardFor(actor) };
-    if (actor.kind === 'agent') filter._id = { $in: wanted.map((w) => new ObjectId(w.conversationId)) };
+    const filter = narrow(
+      guardFor(actor),
+      actor.kind === 'agent' ? { _id: { $in: wanted.map((w) => new ObjectId(w.conversationId)) } } : {},
+    );
     const docs = await this.conversations
       .find(filter)
       .sort({ createdAt: -1 })
@@ -210,7 +207,7 @@ export class ConversationService {
       if (missing.length > 0) {
         docs.push(
           ...(await this.conversations
-            .find({ ...filter, _id: { $in: missing.map((w) => new ObjectId(w.conversationId)) } })
+            .find(narrow(filter, { _id: { $in: missing.map((w) => new ObjectId(w.conversationId)) } }))
             .toArray()),
         );
       }
@@ -253,7 +250,7 @@ export class ConversationService {
   ): Promise<Result<{ conversation: Conversation }>> {
     const field = actor.kind === 'visitor' ? 'visitorSeenSeq' : 'agentSeenSeq';
     const doc = await this.conversations.findOneAndUpdate(
-      { ...guardFor(actor), _id: new ObjectId(conversationId), seq: { $gte: seq } },
+      narrow(guardFor(actor), { _id: new ObjectId(conversationId), seq: { $gte: seq } }),
       { $max: { [field]: seq } },
       { returnDocument: 'after' },
     );
@@ -286,8 +283,7 @@ export class ConversationService {
       if (this.routes.size > 50_000) this.routes.clear();
       this.routes.set(conversationId, route);
     }
-    if (actor.kind === 'visitor') return route.visitorId === actor.visitorId ? route : null;
-    return actor.siteIds === null || actor.siteIds.includes(route.siteId) ? route : null;
+    return reaches(accessFor(actor), route) ? route : null;
   }
 
   /** The stored timeline, in order: for tests, exports and the console. */
@@ -323,7 +319,7 @@ export class ConversationService {
   ): Promise<Result<{ conversation: Conversation }>> {
     const guard = guardFor(actor);
     const updated = await this.conversations.findOneAndUpdate(
-      { ...guard, _id: new ObjectId(conversationId) },
+      narrow(guard, { _id: new ObjectId(conversationId) }),
       { $set: { channel: change.channel, emailTo: change.emailTo, updatedAt: new Date() } },
       { returnDocument: 'after' },
     );

@@ -1,5 +1,6 @@
 // Stored documents as the protocol's wire shapes.
-import type { Conversation, Message } from '@parley/protocol';
+import type { Conversation, Message, Result, VisitorConversation } from '@parley/protocol';
+import { VISITOR_CONVERSATION_FIELDS } from '@parley/protocol';
 import type { ConversationDoc, MessageDoc } from './model';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -33,6 +34,22 @@ export function toConversation(doc: ConversationDoc): Conversation {
         }
       : null,
   };
+}
+
+/** What a visitor is told of a conversation: its own view, none of the agents' fields. */
+export function toVisitorConversation(conversation: Conversation): VisitorConversation {
+  const view: Record<string, unknown> = {};
+  for (const field of VISITOR_CONVERSATION_FIELDS) {
+    if (conversation[field] !== undefined) view[field] = conversation[field];
+  }
+  return view as VisitorConversation;
+}
+
+/** An answer to a visitor: its conversation in the visitor's view. */
+export function forVisitor(
+  result: Result<{ conversation: Conversation }>,
+): Result<{ conversation: VisitorConversation }> {
+  return result.ok ? { ok: true, conversation: toVisitorConversation(result.conversation) } : result;
 }
 
 export function toMessage(doc: MessageDoc): Message {

@@ -1,5 +1,7 @@
 // Group commit for messages. Sends that arrive while a batch is being written make up the next
-// one. A batch costs a read for retries (only when a client says it is retrying), and then:
+// one. A batch costs a read for retries (only when a client says it is retrying: the owners of
+// conversations this process does not know, so access is checked first, then the stored copies),
+// and then:
 // - on a conversation this process has not written to yet, or whenever relays share the store
 //   (REDIS_URL), one atomic update per conversation and access (its visitor, a set of sites,
 //   or any) that reserves its seqs and answers the conversation after it, before the insert;
@@ -21,25 +23,9 @@ import {
   MongoClientBulkWriteError,
   ObjectId,
 } from 'mongodb';
+import { type Access, accessFilter, narrow, reaches } from './access';
 import type { ConversationDoc, MessageDoc } from './model';
 import { toMessage } from './wire';
-
-/** Who may write to a conversation: its visitor, the agents of its site, or anyone (admins, Parley). */
-export type Access = { visitorId: string } | { siteIds: string[] } | 'any';
-
-/** The conversations `access` reaches, as a filter. */
-export function accessFilter(access: Access): Record<string, unknown> {
-  if (access === 'any') return {};
-  if ('visitorId' in access) return { visitorId: new ObjectId(access.visitorId) };
-  return { siteId: { $in: access.siteIds.map((id) => new ObjectId(id)) } };
-}
-
-/** Whether `access` reaches a conversation with this owner; the same rule as accessFilter. */
-function reaches(access: Access, owner: Route): boolean {
-  if (access === 'any') return true;
-  if ('visitorId' in access) return access.visitorId === owner.visitorId;
-  return access.siteIds.includes(owner.siteId);
-}
 
 export interface WriteRequest {
   conversationId: string;
@@ -363,16 +349,21 @@ export class MessageWriter {
     };
     const notFound = failure('not_found', 'no such conversation');
 
-    // Retries of stored messages are answered with what is stored.
+    // Retries of stored messages are answered with what is stored, once the sender is known to
+    // reach the conversation: a retry on anyone else's goes on to be refused like any other send.
     const requests = [...byKey.values()].map((list) => list[0]!.request);
+    const lookups = await this.reachable(requests.filter((r) => r.lookupStored !== false));
     // One index seek per client id (they are random, so a match on another conversation is
     // vanishingly rare and filtered below); $in on both fields would seek their cross product.
-    const lookups = requests.filter((r) => r.lookupStored !== false).map((r) => r.clientMsgId);
     const stored =
-      lookups.length === 0 ? [] : await this.messages.find({ clientMsgId: { $in: lookups } }).toArray();
+      lookups.size === 0
+        ? []
+        : await this.messages
+            .find({ clientMsgId: { $in: [...lookups.values()].map((r) => r.clientMsgId) } })
+            .toArray();
     for (const doc of stored) {
       const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
-      if (byKey.has(k)) settle(k, { ok: true, message: toMessage(doc), created: false });
+      if (lookups.has(k)) settle(k, { ok: true, message: toMessage(doc), created: false });
     }
 
     // One group per conversation and access, in arrival order; groups by conversation.
@@ -427,7 +418,7 @@ export class MessageWriter {
               continue;
             }
             const doc = await this.conversations.findOneAndUpdate(
-              known ? { _id } : { ...accessFilter(group[0]!.access), _id },
+              known ? { _id } : narrow(accessFilter(group[0]!.access), { _id }),
               counterMove(group, authors, now),
               // Not journaled on its own: the journal is written in order, so the batch's
               // journaled insert makes this durable before any ack, and a reservation lost
@@ -495,6 +486,7 @@ export class MessageWriter {
           docs.push({
             _id: new ObjectId(),
             conversationId: new ObjectId(r.conversationId),
+            siteId: new ObjectId(known.route.siteId),
             seq: seq++,
             clientMsgId: r.clientMsgId,
             type: r.type ?? 'message',
@@ -537,6 +529,42 @@ export class MessageWriter {
     return docs.length === 0
       ? null
       : { docs, requests: inserted, routes, moves, moved: [...local], states, settle };
+  }
+
+  /**
+   * The requests whose sender reaches their conversation, by key. Owners come from what this
+   * process remembers, else from one read of the conversations asked about.
+   */
+  private async reachable(requests: WriteRequest[]): Promise<Map<string, WriteRequest>> {
+    const owners = new Map<string, Route>();
+    const unknown = new Set<string>();
+    for (const { conversationId } of requests) {
+      const route = this.known.get(conversationId)?.route;
+      if (route) owners.set(conversationId, route);
+      else unknown.add(conversationId);
+    }
+    if (unknown.size > 0) {
+      const docs = await this.conversations
+        .find(
+          { _id: { $in: [...unknown].map((id) => new ObjectId(id)) } },
+          { projection: { siteId: 1, visitorId: 1 } },
+        )
+        .toArray();
+      for (const doc of docs) {
+        owners.set(doc._id.toHexString(), {
+          siteId: doc.siteId.toHexString(),
+          visitorId: doc.visitorId.toHexString(),
+        });
+      }
+    }
+    const allowed = new Map<string, WriteRequest>();
+    for (const request of requests) {
+      const route = owners.get(request.conversationId);
+      if (route && reaches(request.access, route)) {
+        allowed.set(key(request.conversationId, request.clientMsgId), request);
+      }
+    }
+    return allowed;
   }
 
   private async store({ docs, requests, routes, moves, moved, states, settle }: Reserved): Promise<void> {

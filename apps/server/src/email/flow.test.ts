@@ -1,7 +1,7 @@
 // The whole escalation over real SMTP, out of the box: no SMTP_URL, so the built-in server is the
 // mail catcher (dev Mailbox) and takes the visitor's replies too.
 import { newClientId } from '@parley/client';
-import type { Conversation, MailboxEntry, Message } from '@parley/protocol';
+import type { MailboxEntry, Message, VisitorConversation } from '@parley/protocol';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay } from '../testing';
@@ -73,7 +73,7 @@ describe('continue by email', () => {
     await agent.follow(conversationId);
     const heardByAgent: Message[] = [];
     agent.on('message', (m) => heardByAgent.push(m));
-    const seenByVisitor: Conversation[] = [];
+    const seenByVisitor: VisitorConversation[] = [];
     visitor.on('conversation', (c) => seenByVisitor.push(c));
 
     // The agent continues by email: every view shows the masked address.

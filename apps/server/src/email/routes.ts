@@ -62,7 +62,11 @@ export function emailRouter(services: Services, config: Config): Router {
     route(async (req, res) => {
       const id = idParam(req, res);
       if (!id) return;
-      res.json({ ok: true, thread: await email.thread(agentActor(agentOf(res)), id) });
+      const actor = agentActor(agentOf(res));
+      // No thread yet answers null; a conversation the agent may not see answers 404.
+      if (!(await services.conversations.get(actor, id)))
+        return sendError(res, 'not_found', 'no such conversation');
+      res.json({ ok: true, thread: await email.thread(actor, id) });
     }),
   );
 

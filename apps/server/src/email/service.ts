@@ -213,9 +213,10 @@ export class EmailService {
     conversationId: string,
     address?: string,
   ): Promise<Result<{ conversation: Conversation; thread: EmailThreadView }>> {
-    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
+    // Access first: a stranger hears "no such conversation" whatever this relay can send.
     const conversation = await this.deps.conversations.get(actor, conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
+    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
     const ready = await this.threadFor(conversation, address, actor.kind);
     if (!ready.ok) return ready;
     const { thread } = ready;
@@ -245,9 +246,10 @@ export class EmailService {
 
   /** Emails the visible timeline to the visitor, with the reply address so an answer reopens it. */
   async sendTranscript(actor: Actor, conversationId: string, address?: string): Promise<Result> {
-    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
+    // Access first: a stranger hears "no such conversation" whatever this relay can send.
     const conversation = await this.deps.conversations.get(actor, conversationId);
     if (!conversation) return failure('not_found', 'no such conversation');
+    if (!this.canSend) return failure('unavailable', 'email is not set up on this relay');
     const ready = await this.threadFor(conversation, address, actor.kind);
     if (!ready.ok) return ready;
     await this.schedule(conversationId, 'transcript', new Date(), conversation.seq);
@@ -1169,11 +1171,12 @@ export class EmailService {
    * the answer over SMTP to its Reply-To: the same path a real reply takes.
    */
   async replyAsVisitor(actor: Actor, entryId: string, body: string): Promise<Result<{ messageId: string }>> {
+    // Access first: a stranger hears "no such email" whatever this relay can send.
+    const scope = this.mailboxScope(actor);
+    const entry = scope && (await this.models.mailbox.findOne({ $and: [scope, { _id: entryId }] }).lean());
+    if (!entry) return failure('not_found', 'no such email in the Mailbox');
     const send = this.send;
     if (!send) return failure('unavailable', 'email is not set up on this relay');
-    const scope = this.mailboxScope(actor);
-    const entry = scope && (await this.models.mailbox.findOne({ ...scope, _id: entryId }).lean());
-    if (!entry) return failure('not_found', 'no such email in the Mailbox');
     if (!entry.replyTo || !entry.to[0]) return failure('bad_request', 'that email has no reply address');
     const quoted = entry.text
       .split('\n')

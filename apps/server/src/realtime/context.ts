@@ -4,6 +4,7 @@ import type {
   ErrorCode,
   ServerToClientEvents,
   VisitorClientToServerEvents,
+  VisitorConversation,
 } from '@parley/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import type { Agent } from '../agents/service';
@@ -26,12 +27,17 @@ export interface AgentData {
 
 export type VisitorNamespace = Namespace<
   VisitorClientToServerEvents,
-  ServerToClientEvents,
+  ServerToClientEvents<VisitorConversation>,
   object,
   VisitorData
 >;
 export type AgentNamespace = Namespace<AgentClientToServerEvents, ServerToClientEvents, object, AgentData>;
-export type VisitorSocket = Socket<VisitorClientToServerEvents, ServerToClientEvents, object, VisitorData>;
+export type VisitorSocket = Socket<
+  VisitorClientToServerEvents,
+  ServerToClientEvents<VisitorConversation>,
+  object,
+  VisitorData
+>;
 export type AgentSocket = Socket<AgentClientToServerEvents, ServerToClientEvents, object, AgentData>;
 
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;

@@ -2,7 +2,7 @@
 // a relay whose built-in SMTP server catches the mail: what the visitor's own ack says, what every
 // view hears, the email that goes out, and each kind of bad input refused with a clear code.
 import { newClientId } from '@parley/client';
-import type { Conversation, MailboxEntry } from '@parley/protocol';
+import type { MailboxEntry, VisitorConversation } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay } from '../testing';
@@ -49,7 +49,7 @@ async function mailbox(): Promise<MailboxEntry[]> {
 describe('conversation:email and conversation:chat from the widget', () => {
   it('continues by email at the address the visitor types, mails them, and switches back to chat', async () => {
     const { visitor, socket, conversationId } = await visitorWithConversation();
-    const heard: Conversation[] = [];
+    const heard: VisitorConversation[] = [];
     visitor.on('conversation', (c) => heard.push(c));
 
     const asked = await socket.emitWithAck('conversation:email', {

@@ -2,6 +2,7 @@
 // email service as the visitor (who may touch only their own conversations), ack.
 import { backToChatSchema, emailMeInsteadSchema } from '@parley/protocol/schemas';
 import type { Actor } from '../conversations/service';
+import { forVisitor } from '../conversations/wire';
 import type { RealtimeContext, SocketLimits, VisitorSocket } from './context';
 import { handler } from './handler';
 
@@ -17,13 +18,13 @@ export function registerEmailVisitorHandlers(
     'conversation:email',
     handler(emailMeInsteadSchema, limits.message, async ({ conversationId, email }) => {
       const result = await services.email.emailMeInstead(actor, conversationId, email);
-      return result.ok ? { ok: true, conversation: result.conversation } : result;
+      return forVisitor(result.ok ? { ok: true, conversation: result.conversation } : result);
     }),
   );
   socket.on(
     'conversation:chat',
-    handler(backToChatSchema, limits.message, (payload) =>
-      services.email.continueInChat(actor, payload.conversationId),
+    handler(backToChatSchema, limits.message, async (payload) =>
+      forVisitor(await services.email.continueInChat(actor, payload.conversationId)),
     ),
   );
 }

@@ -6,6 +6,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { Config } from '../config';
+import { toVisitorConversation } from '../conversations/wire';
 import type { Services } from '../services';
 import { availabilityAnnouncer } from '../widget/availability';
 import { setUpAgentNamespace } from './agent-namespace';
@@ -95,7 +96,9 @@ export async function attachRealtime(
     ctx.toAgents(route.siteId).except(skip).emit('message', message);
   });
   events.on('conversation', (conversation) => {
-    visitors.to(visitorRoom(conversation.visitorId)).emit('conversation', conversation);
+    visitors
+      .to(visitorRoom(conversation.visitorId))
+      .emit('conversation', toVisitorConversation(conversation));
     ctx.toAgents(conversation.siteId).emit('conversation', conversation);
   });
   events.on('seen', (event, route) => {

@@ -3,6 +3,7 @@ import { MAX_MESSAGE_LENGTH } from '@parley/protocol';
 import { seenSchema, sendMessageSchema, syncSchema } from '@parley/protocol/schemas';
 import type { Socket } from 'socket.io';
 import type { Actor } from '../conversations/service';
+import { toVisitorConversation } from '../conversations/wire';
 import type { RealtimeContext, Refusal, SocketLimits } from './context';
 import { handler } from './handler';
 
@@ -34,10 +35,13 @@ export function registerTimelineHandlers(
   );
   socket.on(
     'sync',
-    handler(syncSchema, limits.event, async ({ conversations: wanted }) => ({
-      ok: true,
-      ...(await conversations.sync(actor, wanted)),
-    })),
+    handler(syncSchema, limits.event, async ({ conversations: wanted }) => {
+      const result = await conversations.sync(actor, wanted);
+      // A visitor is told only its own view of each conversation.
+      return actor.kind === 'visitor'
+        ? { ok: true, ...result, conversations: result.conversations.map(toVisitorConversation) }
+        : { ok: true, ...result };
+    }),
   );
   socket.on(
     'seen',

@@ -1,6 +1,6 @@
 import type { ChatClient } from '@parley/client';
 import { memoryStore, newClientId } from '@parley/client';
-import type { Conversation, Message } from '@parley/protocol';
+import type { Conversation, Message, VisitorConversation } from '@parley/protocol';
 import { MAX_MESSAGE_LENGTH, MAX_PACKET_BYTES, SYNC_PAGE_SIZE } from '@parley/protocol';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -24,7 +24,7 @@ afterAll(async () => {
   await env.relay.close();
 });
 
-async function startConversation(client: ChatClient): Promise<Conversation> {
+async function startConversation(client: ChatClient): Promise<VisitorConversation> {
   const result = await client.start(newClientId());
   if (!result.ok) throw new Error(result.message);
   return result.conversation;

@@ -16,6 +16,7 @@ import {
   visitorProfileSchema,
 } from '@parley/protocol/schemas';
 import type { Actor } from '../conversations/service';
+import { forVisitor } from '../conversations/wire';
 import type { Site } from '../sites/service';
 import type { Visitor } from '../visitors/service';
 import { availability } from '../widget/availability';
@@ -128,7 +129,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
       handler(startConversationSchema, limits.start, async ({ startKey }) => {
         await stored();
         const { conversation } = await services.conversations.start(actor, startKey);
-        return { ok: true, conversation };
+        return forVisitor({ ok: true, conversation });
       }),
     );
     registerTimelineHandlers(ctx, socket, actor, limits);
@@ -250,12 +251,14 @@ function registerWidgetHandlers(
           clientMsgId,
           body,
         });
-        return written.ok ? { ok: true, conversation } : written;
+        return written.ok ? forVisitor({ ok: true, conversation }) : written;
       },
     ),
   );
   socket.on(
     'conversation:rate',
-    handler(rateSchema, limits.message, (rating) => services.ratings.rate(actor, rating)),
+    handler(rateSchema, limits.message, async (rating) =>
+      forVisitor(await services.ratings.rate(actor, rating)),
+    ),
   );
 }

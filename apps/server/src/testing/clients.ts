@@ -1,7 +1,7 @@
 // Real Socket.IO clients for tests: ChatClients over the shared client library, and raw sockets
 // for sending what a well-behaved client never would.
 import { type ChatClient, connectAgent, connectVisitor } from '@parley/client';
-import type { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@parley/protocol';
+import type { AGENT_NAMESPACE, VISITOR_NAMESPACE, VisitorConversation } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { vi } from 'vitest';
 import { SHOP_ORIGIN } from './index';
@@ -19,7 +19,7 @@ export function agentClient(url: string, token: string) {
 }
 
 /** Resolves once the client is connected and has finished its first sync. */
-export async function ready(client: ChatClient): Promise<ChatClient> {
+export async function ready<C extends VisitorConversation>(client: ChatClient<C>): Promise<ChatClient<C>> {
   let refusal = '';
   client.socket.on('connect_error', (error) => {
     refusal = error.message;

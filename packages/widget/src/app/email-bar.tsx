@@ -2,7 +2,7 @@
 // no address yet), "continuing at j***@example.com" with "switch back to chat", and the mark on
 // turns that came or went by email. Its words carry their own translations to stay out of the
 // first open.
-import type { Conversation, Result } from '@parley/protocol';
+import type { Result, VisitorConversation } from '@parley/protocol';
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { isEmail } from './email';
@@ -55,7 +55,7 @@ export const emailWords = () => WORDS[document.documentElement.lang as keyof typ
 export type Ask = (event: string, payload: unknown) => Promise<Result<object>>;
 
 export interface EmailBarProps {
-  conversation: Conversation;
+  conversation: VisitorConversation;
   ask: Ask;
 }
 

@@ -8,7 +8,7 @@ import {
   memoryStore,
   newClientId,
 } from '@parley/client';
-import type { Availability, Conversation, Result, WidgetLanguage, WidgetSite } from '@parley/protocol';
+import type { Availability, Result, VisitorConversation, WidgetLanguage, WidgetSite } from '@parley/protocol';
 import { render } from 'preact';
 import type { Identity, LauncherLook, PageInfo } from '../bridge';
 import { agentName, currentConversation, matchesPage, unreadCount } from './conversation';
@@ -384,7 +384,7 @@ const actions: WidgetActions = {
   async rate(score, comment) {
     const conversation = currentConversation(client, freshSince());
     if (!conversation) return null;
-    const result = await ask<{ conversation: Conversation }>('conversation:rate', {
+    const result = await ask<{ conversation: VisitorConversation }>('conversation:rate', {
       conversationId: conversation.id,
       score,
       ...(comment ? { comment } : {}),

@@ -1,7 +1,13 @@
 // The chat panel: header (site, agent, availability), then whichever body fits the moment:
 // the offline form, the pre-chat form, or the transcript with a composer or the rating.
 import type { TimelineEntry } from '@parley/client';
-import type { Availability, Conversation, Result, VisitorProfilePayload, WidgetSite } from '@parley/protocol';
+import type {
+  Availability,
+  Result,
+  VisitorConversation,
+  VisitorProfilePayload,
+  WidgetSite,
+} from '@parley/protocol';
 import type { JSX } from 'preact';
 import { Composer } from './composer';
 import { format, type Strings } from './i18n';
@@ -34,7 +40,7 @@ export interface WidgetActions {
 export interface WidgetProps {
   site: WidgetSite;
   strings: Strings;
-  conversation: Conversation | null;
+  conversation: VisitorConversation | null;
   entries: readonly TimelineEntry[];
   availability: Availability | null;
   agent: string | null;
