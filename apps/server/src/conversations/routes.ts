@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { agentOf, idParam, route } from '../agents/route';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
+import { limited } from '../http/rate-limit';
 import type { Services } from '../services';
 import { agentActor } from './actions';
 import { anonymousName } from './inbox';
@@ -15,12 +16,18 @@ import { anonymousName } from './inbox';
 const EXPORT_LIMIT = 500;
 const formatSchema = z.enum(['json', 'csv']).default('json');
 
+const byAgent = (_req: unknown, res: Response) => agentOf(res).id;
+
 export function conversationRouter(services: Services, signedIn: RequestHandler): Router {
   const router = Router();
+  // Searches and exports read many documents: each agent gets a budget of its own.
+  const searchLimit = limited({ perSecond: 5, burst: 20, key: byAgent });
+  const exportLimit = limited({ perSecond: 0.5, burst: 5, key: byAgent });
 
   router.get(
     '/api/inbox',
     signedIn,
+    searchLimit,
     route(async (req, res) => {
       const query = parse(inboxQuerySchema, { ...req.query }, res);
       if (!query) return;
@@ -96,6 +103,7 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
   router.get(
     '/api/conversations/:id/export',
     signedIn,
+    exportLimit,
     route(async (req, res) => {
       const id = idParam(req, res);
       const format = id && parse(formatSchema, req.query.format, res);
@@ -112,6 +120,7 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
   router.get(
     '/api/export',
     signedIn,
+    exportLimit,
     route(async (req, res) => {
       const { format: rawFormat, ...rest } = req.query;
       const format = parse(formatSchema, rawFormat, res);

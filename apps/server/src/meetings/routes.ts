@@ -28,6 +28,7 @@ import { canSeeSite } from '../agents/service';
 import type { Config } from '../config';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
+import { byAddress, limited } from '../http/rate-limit';
 import type { Services } from '../services';
 import { invalidLink } from './link-keys';
 import { linkPage, resultPage } from './page';
@@ -152,7 +153,9 @@ export function meetingRouter(services: Services, _config: Config): Router {
     }),
   );
 
-  // The visitor's API: the widget's slot picker and the pages below call these.
+  // The visitor's API: the widget's slot picker and the pages below call these. Each request
+  // works out free slots or books: a client address gets a budget of its own.
+  router.use('/meetings/:id', limited({ perSecond: 20, burst: 120, key: byAddress }));
   router.get(
     '/meetings/:id/slots',
     route(async (req, res) => {
