@@ -19,8 +19,8 @@ import type { Config } from '../config';
 import { conversationRouter } from '../conversations/routes';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
-import { RateBuckets } from '../limits/buckets';
 import type { Services } from '../services';
+import { RateBuckets } from '../shared/rate-buckets';
 import { clearSessionCookie, sessionFromCookieHeader, setSessionCookie } from './cookie';
 import { requireAgent, requireSameOrigin } from './http-auth';
 

@@ -9,7 +9,7 @@ import type { AgentProfile, AgentRole, Presence, Team } from '@parley/protocol';
 import { failure, type Result } from '@parley/protocol';
 import { ObjectId } from 'mongodb';
 import { type Connection, trusted } from 'mongoose';
-import { hashToken } from '../visitors/service';
+import { hashToken } from '../shared/tokens';
 import { type AgentDoc, agentModel, sessionModel, type TeamDoc, teamModel } from './model';
 import { hashPassword, verifyPassword } from './passwords';
 

@@ -18,7 +18,7 @@ import { agentActor } from '../conversations/actions';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
 import type { Services } from '../services';
-import { hashToken } from '../visitors/service';
+import { hashToken } from '../shared/tokens';
 import { MAX_EMAIL_BYTES } from './service';
 import { verifyContinueLink, verifyInbound } from './signatures';
 

@@ -1,7 +1,7 @@
 // Rate limits for HTTP routes, on the same bounded token buckets as the socket events: a request
 // past its key's budget is answered 429 `rate_limited` with a Retry-After, before any work.
 import type { Request, RequestHandler, Response } from 'express';
-import { RateBuckets } from '../limits/buckets';
+import { RateBuckets } from '../shared/rate-buckets';
 import { sendError } from './errors';
 
 export interface RouteLimit {

@@ -2,13 +2,8 @@
 // Server-rendered forms, so a link works from any mail client and browser without the widget.
 import type { Failure, Meeting, Slot } from '@parley/protocol';
 import { HTTP_STATUS } from '@parley/protocol';
+import { escapeHtml } from '../shared/html';
 import { when } from './emails';
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 function shell(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">

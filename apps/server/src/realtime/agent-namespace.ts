@@ -11,6 +11,7 @@ import {
 import { sessionFromCookieHeader } from '../agents/cookie';
 import type { Agent } from '../agents/service';
 import { agentActor } from '../conversations/actions';
+import { originOf } from '../shared/origin';
 import {
   ADMINS,
   type AgentSocket,
@@ -19,7 +20,6 @@ import {
   handshakeAuth,
   type RealtimeContext,
   refusal,
-  safeOrigin,
   siteRoom,
   visitorRoom,
 } from './context';
@@ -32,7 +32,7 @@ export function setUpAgentNamespace(ctx: RealtimeContext): void {
   agents.use(async (socket, next) => {
     try {
       const origin = socket.handshake.headers.origin;
-      if (origin !== undefined && safeOrigin(origin) !== ctx.relayOrigin) {
+      if (origin !== undefined && originOf(origin) !== ctx.relayOrigin) {
         return next(refusal('origin_not_allowed', 'agents connect from the Parley console only'));
       }
       const auth = handshakeAuth(socket.handshake.auth);

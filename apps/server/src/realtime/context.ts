@@ -9,8 +9,8 @@ import type {
 import type { Namespace, Socket } from 'socket.io';
 import type { Agent } from '../agents/service';
 import type { Config } from '../config';
-import { RateBuckets } from '../limits/buckets';
 import type { Services } from '../services';
+import { RateBuckets } from '../shared/rate-buckets';
 import type { Site } from '../sites/service';
 import type { Visitor } from '../visitors/service';
 
@@ -174,10 +174,3 @@ export function handshakeAuth(auth: unknown): unknown {
 }
 
 /** scheme://host[:port] in lower case, or null for something that is not a URL. */
-export function safeOrigin(origin: string): string | null {
-  try {
-    return new URL(origin).origin.toLowerCase();
-  } catch {
-    return null;
-  }
-}

@@ -8,6 +8,7 @@ import { Server } from 'socket.io';
 import type { Config } from '../config';
 import { toVisitorConversation } from '../conversations/wire';
 import type { Services } from '../services';
+import { originOf } from '../shared/origin';
 import { availabilityAnnouncer } from '../widget/availability';
 import { setUpAgentNamespace } from './agent-namespace';
 import {
@@ -16,7 +17,6 @@ import {
   agentRoom,
   createRateLimits,
   type RealtimeContext,
-  safeOrigin,
   siteRoom,
   type VisitorNamespace,
   visitorRoom,
@@ -48,7 +48,7 @@ export async function attachRealtime(
       const siteKey = new URL(req.url ?? '/', 'http://relay').searchParams.get('siteKey');
       if (!siteKey) {
         // Agents: the console (same origin as the relay) or a non-browser client with a token.
-        callback(null, origin === undefined || safeOrigin(origin) === ctx.relayOrigin);
+        callback(null, origin === undefined || originOf(origin) === ctx.relayOrigin);
         return;
       }
       services.sites
@@ -65,7 +65,7 @@ export async function attachRealtime(
     config,
     visitors,
     agents,
-    relayOrigin: safeOrigin(config.publicUrl) ?? config.publicUrl,
+    relayOrigin: originOf(config.publicUrl) ?? config.publicUrl,
     toAgents: (siteId) => agents.to([siteRoom(siteId), ADMINS]),
     limits: createRateLimits(config),
   };

@@ -17,6 +17,7 @@ import {
 } from '@parley/protocol/schemas';
 import type { Actor } from '../conversations/service';
 import { forVisitor } from '../conversations/wire';
+import { originOf } from '../shared/origin';
 import type { Site } from '../sites/service';
 import type { Visitor } from '../visitors/service';
 import { availability } from '../widget/availability';
@@ -26,7 +27,6 @@ import {
   type RealtimeContext,
   refusal,
   type SocketLimits,
-  safeOrigin,
   siteVisitorsRoom,
   type VisitorSocket,
   visitorLimits,
@@ -156,7 +156,7 @@ type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
 /** Browsers may open visitor sockets from the site's allowed origins or from the widget iframe. */
 export function visitorOriginAllowed(ctx: RealtimeContext, site: Site, origin: string | undefined): boolean {
   return (
-    (origin !== undefined && safeOrigin(origin) === ctx.relayOrigin) ||
+    (origin !== undefined && originOf(origin) === ctx.relayOrigin) ||
     ctx.services.sites.isOriginAllowed(site, origin)
   );
 }

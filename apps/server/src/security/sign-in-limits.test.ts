@@ -3,7 +3,7 @@
 // address neither reset the target account's bucket nor let the flood in.
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateBuckets } from '../limits/buckets';
+import { RateBuckets } from '../shared/rate-buckets';
 import { startTestRelay } from '../testing';
 
 let env: Awaited<ReturnType<typeof startTestRelay>>;

@@ -4,6 +4,7 @@ import type { Result, SiteSettings } from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import { describeIssues, siteSettingsSchema } from '@parley/protocol/schemas';
 import type { Connection } from 'mongoose';
+import { originOf } from '../shared/origin';
 import { type SiteDoc, siteModel } from './model';
 import { Recent } from './recent';
 
@@ -34,12 +35,6 @@ function toSite(doc: SiteDoc): Site {
     identitySecret: doc.identitySecret,
     widget: widgetSettings(doc.widgetSettings),
   };
-}
-
-/** Normalises an origin the way browsers send it: scheme://host[:port], no path, lower case. */
-export function normaliseOrigin(origin: string): string {
-  const url = new URL(origin);
-  return url.origin.toLowerCase();
 }
 
 /**
@@ -75,7 +70,11 @@ export class SiteService {
     const doc = await this.model.create({
       name: input.name,
       publicKey: input.publicKey ?? randomBytes(12).toString('base64url'),
-      allowedOrigins: input.allowedOrigins.map(normaliseOrigin),
+      allowedOrigins: input.allowedOrigins.map((origin) => {
+        const normalised = originOf(origin);
+        if (!normalised) throw new Error(`not an origin: ${origin}`);
+        return normalised;
+      }),
       identitySecret: randomBytes(32).toString('base64url'),
     });
     return toSite(doc.toObject() as SiteDoc);
@@ -136,13 +135,7 @@ export class SiteService {
   }
 
   isOriginAllowed(site: Site, origin: string | undefined): boolean {
-    if (!origin) return false;
-    let normalised: string;
-    try {
-      normalised = normaliseOrigin(origin);
-    } catch {
-      return false;
-    }
-    return site.allowedOrigins.includes(normalised);
+    const normalised = origin ? originOf(origin) : null;
+    return normalised !== null && site.allowedOrigins.includes(normalised);
   }
 }

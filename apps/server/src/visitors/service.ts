@@ -1,5 +1,5 @@
 // Visitors: minting and checking bearer tokens, and finding signed-in users by their user id.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type {
   PageView,
   Result,
@@ -9,6 +9,7 @@ import type {
 } from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import { type Connection, Types, trusted } from 'mongoose';
+import { hashToken } from '../shared/tokens';
 import { type VisitorDoc, visitorModel } from './model';
 
 /** How many pages of a visitor's trail are kept. */
@@ -58,10 +59,6 @@ const anonymous = (id: string, siteId: string): Visitor => ({
   emailVerified: false,
   emailFailing: false,
 });
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 export class VisitorService {
   private readonly model;

@@ -6,8 +6,9 @@ import type { WidgetSite } from '@parley/protocol';
 import express, { type Response, Router } from 'express';
 import type { Config } from '../config';
 import { sendError } from '../http/errors';
-import { safeOrigin } from '../realtime/context';
 import type { Services } from '../services';
+import { escapeHtml } from '../shared/html';
+import { originOf } from '../shared/origin';
 import type { Site } from '../sites/service';
 
 const SITE_KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -83,7 +84,7 @@ export function widgetRouter(services: Services, config: Config): Router {
   router.get('/widget/frame', async (req, res) => {
     const site = await siteFor(services, req.query.site, res);
     if (!site) return;
-    const origin = typeof req.query.origin === 'string' ? safeOrigin(req.query.origin) : null;
+    const origin = typeof req.query.origin === 'string' ? originOf(req.query.origin) : null;
     if (!origin || !services.sites.isOriginAllowed(site, origin)) {
       return sendError(res, 'origin_not_allowed', 'this page is not allowed to embed this site');
     }
@@ -134,18 +135,15 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-const escapeAttribute = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-
 function framePage(site: Site, origin: string, app: AppFiles): string {
   const boot = { siteKey: site.publicKey, hostOrigin: origin, site: publicSite(site) };
-  const asset = (file: string) => escapeAttribute(`/widget/app/${file}`);
+  const asset = (file: string) => escapeHtml(`/widget/app/${file}`);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeAttribute(site.name)} chat</title>
+<title>${escapeHtml(site.name)} chat</title>
 ${app.css.map((css) => `<link rel="stylesheet" href="${asset(css)}">`).join('\n')}
 ${app.preload.map((file) => `<link rel="modulepreload" href="${asset(file)}">`).join('\n')}
 <script type="application/json" id="parley-boot">${scriptJson(boot)}</script>

@@ -1,4 +1,4 @@
-// Token buckets for every rate limit of the relay (sockets, sites, client addresses, sign-ins),
+// Token buckets for every rate limit of the relay (socket events, HTTP routes, sites, client addresses, sign-ins),
 // one per key, held in a bounded LRU: a flood of new keys evicts the least recently used bucket,
 // never every bucket at once, and a bucket is dropped on its own only once it would be full again.
 import { LRUCache } from 'lru-cache';
