@@ -17,6 +17,9 @@ import {
   type WriterOptions,
 } from './writer';
 
+/** What other domains see of a stored message's route and of what it is owed (see the writer). */
+export type { OwedMessage, Route };
+
 /** Who is acting: a visitor on its own conversations, or an agent on its sites' conversations. */
 export type Actor =
   | { kind: 'visitor'; visitorId: string; siteId: string; name?: string }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Message } from '@parley/protocol';
 import { createTransport } from 'nodemailer';
 import type { Config } from '../config';
-import type { Route } from '../conversations/writer';
+import type { Route } from '../conversations/service';
 import type { Services } from '../services';
 import { periodic } from '../shared/worker';
 import { inboundSmtpServer } from './inbound-smtp';

@@ -9,8 +9,8 @@ import type { Config } from '../config';
 import { toVisitorConversation } from '../conversations/wire';
 import type { Services } from '../services';
 import { originOf } from '../shared/origin';
-import { availabilityAnnouncer } from '../widget/availability';
 import { setUpAgentNamespace } from './agent-namespace';
+import { availabilityAnnouncer } from './availability-announcer';
 import {
   ADMINS,
   type AgentNamespace,

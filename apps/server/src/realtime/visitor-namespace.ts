@@ -232,7 +232,7 @@ function registerWidgetHandlers(
     'availability',
     handler(availabilitySchema, limits.event, async () => ({
       ok: true,
-      availability: await availability(ctx, site),
+      availability: await availability(services.agents, site),
     })),
   );
   socket.on(
