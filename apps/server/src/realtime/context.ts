@@ -92,8 +92,18 @@ export function createRateLimits(config: Config) {
     addressStarts: new RateBuckets(config.startsPerMinute / 60, config.startsPerMinute),
     siteMessages: new RateBuckets(config.siteRatePerSec, config.siteRatePerSec * 2),
     addressSockets: new SocketCounts(config.socketsPerAddress),
+    /**
+     * New visitor sockets per client address: its whole allowance ten times over at once, then
+     * one allowance every four seconds, so a dropped flooder cannot reconnect without end.
+     */
+    addressHandshakes: new RateBuckets(config.socketsPerAddress / 4, config.socketsPerAddress * 10),
+    /** Refusals a socket may earn before it is dropped: past them, its packets cost nothing more. */
+    socketRefusals: new RateBuckets(REFUSALS_PER_SEC, REFUSAL_BURST, SOCKET_KEYS),
   };
 }
+
+const REFUSALS_PER_SEC = 5;
+const REFUSAL_BURST = 150;
 
 /** Open sockets per client address, so one client cannot hold the relay's sockets for everyone. */
 export class SocketCounts {
@@ -120,11 +130,20 @@ export class SocketCounts {
 const refusedBy = (allowed: boolean, message: string): Refusal =>
   allowed ? null : { code: 'rate_limited', message };
 
-/** A visitor's events count against its socket, then its client address, then (writes) its site. */
+/**
+ * A visitor's events count against its socket, then its client address, then (writes) its site.
+ * A socket that keeps sending past its limits is disconnected: decoding its flood would otherwise
+ * still cost the relay for every packet.
+ */
 export function visitorLimits(ctx: RealtimeContext, socket: VisitorSocket): SocketLimits {
   const { limits, config } = ctx;
   const address = socket.handshake.address;
   const siteId = socket.data.site.id;
+  const dropFlooder = (limit: () => Refusal) => (): Refusal => {
+    const refused = limit();
+    if (refused && !limits.socketRefusals.take(socket.id)) socket.disconnect(true);
+    return refused;
+  };
   const message = () =>
     refusedBy(
       limits.socketMessages.take(socket.id),
@@ -139,12 +158,15 @@ export function visitorLimits(ctx: RealtimeContext, socket: VisitorSocket): Sock
       'this site is receiving too many messages, try again shortly',
     );
   return {
-    message,
-    start: () =>
+    message: dropFlooder(message),
+    start: dropFlooder(() =>
       refusedBy(limits.addressStarts.take(address), 'too many new conversations, try again in a minute'),
-    event: () =>
-      refusedBy(limits.socketEvents.take(socket.id), `at most ${config.eventRatePerSec} events a second`) ??
-      refusedBy(limits.addressEvents.take(address), 'too many events from this address, try again shortly'),
+    ),
+    event: dropFlooder(
+      () =>
+        refusedBy(limits.socketEvents.take(socket.id), `at most ${config.eventRatePerSec} events a second`) ??
+        refusedBy(limits.addressEvents.take(address), 'too many events from this address, try again shortly'),
+    ),
   };
 }
 
