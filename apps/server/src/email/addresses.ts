@@ -1,6 +1,7 @@
-// The addresses of the email channel: per-conversation reply addresses, bounce addresses, how an
-// address is shown masked, and display names made safe for a header.
+// The addresses of the email channel: per-conversation reply addresses, bounce addresses, those
+// a parsed header names, how an address is shown masked, and display names made safe for a header.
 import { randomBytes } from 'node:crypto';
+import type { AddressObject } from 'mailparser';
 
 /** What an address at the inbound domain is for. */
 export type InboundKind = 'reply' | 'bounce';
@@ -39,6 +40,12 @@ export function parseInboundAddress(
   const token = local.slice(plus + 1);
   if ((kind !== 'reply' && kind !== 'bounce') || !TOKEN.test(token)) return null;
   return { kind, token };
+}
+
+/** The addresses, lower-cased, of a parsed address header (To, Cc, Reply-To). */
+export function parsedAddresses(value: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(value) ? value : value ? [value] : [];
+  return list.flatMap((o) => o.value.map((a) => (a.address ?? '').toLowerCase())).filter(Boolean);
 }
 
 /**

@@ -1,8 +1,8 @@
 // The built-in SMTP server: takes visitors' replies for self-hosters whose MX points at Parley
 // and, in development, catches every outbound email for the Mailbox page.
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { MAX_EMAIL_BYTES } from './inbound';
 import type { EmailService } from './service';
-import { MAX_EMAIL_BYTES } from './service';
 
 /** Connections served at once; the next ones are told to come back (421). */
 export const MAX_SMTP_CLIENTS = 20;

@@ -19,7 +19,7 @@ import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
 import type { Services } from '../services';
 import { hashToken } from '../shared/tokens';
-import { MAX_EMAIL_BYTES } from './service';
+import { MAX_EMAIL_BYTES } from './inbound';
 import { verifyContinueLink, verifyInbound } from './signatures';
 
 function fail(res: Response, result: { code: ErrorCode; message: string }): void {

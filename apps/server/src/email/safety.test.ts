@@ -11,7 +11,7 @@ import { connectDatabase } from '../db/connect';
 import { createServices } from '../services';
 import { resolveConversation, startTestRelay, testConfig } from '../testing';
 import { inboundAddress, newReplyToken } from './addresses';
-import { MAX_EMAIL_BYTES } from './service';
+import { MAX_EMAIL_BYTES } from './inbound';
 import { signInbound } from './signatures';
 import { type CaughtMail, sendOverSmtp, startCatcher } from './testing';
 

@@ -9,13 +9,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config';
 import type { Actor } from '../conversations/service';
 import { inboundAddress, newReplyToken } from '../email/addresses';
+import { MAILBOX_PROOF_HEADER } from '../email/dev-mailbox';
+import { MAX_HELD_BYTES_PER_SITE, MAX_HELD_PER_SITE } from '../email/held';
+import { MAX_EMAIL_BYTES } from '../email/inbound';
 import { MAX_SMTP_CLIENTS } from '../email/inbound-smtp';
-import {
-  MAILBOX_PROOF_HEADER,
-  MAX_EMAIL_BYTES,
-  MAX_HELD_BYTES_PER_SITE,
-  MAX_HELD_PER_SITE,
-} from '../email/service';
 import { sendOverSmtp, smtpSession } from '../email/testing';
 import { startTestRelay } from '../testing';
 
