@@ -1,7 +1,7 @@
 // Group commit for messages. Sends that arrive while a batch is being written make up the next
 // one. A batch costs a read for retries (only when a client says it is retrying: the owners of
-// conversations this process does not know, so access is checked first, then the stored copies),
-// and then:
+// conversations this process does not know, so access is checked first, then the stored copies;
+// retries.ts), and then:
 // - on a conversation this process has not written to yet, or whenever relays share the store
 //   (REDIS_URL), one atomic update per conversation and access (its visitor, a set of sites,
 //   or any) that reserves its seqs and answers the conversation after it, before the insert;
@@ -9,7 +9,7 @@
 //   seqs itself;
 // then one journaled command, a client-level bulkWrite that inserts the batch and moves the
 // counters a sole relay handed out; and now and then a few conditional updates (reopen, first
-// response, waiting), in batch order. What a batch does to a conversation's state is in state-rules.ts.
+// response, waiting), in batch order, by the rules in state-rules.ts.
 // The unique (conversationId, seq) index catches a sole relay that is not alone after all.
 
 import type { Author, Channel, Failure, Message, TimelineEntryType, Visibility } from '@parley/protocol';
@@ -26,6 +26,7 @@ import {
 import { type Access, accessFilter, narrow, reaches } from './access';
 import { InOrder } from './in-order';
 import type { ConversationDoc, MessageDoc } from './model';
+import { messageKey, storedCopies } from './retries';
 import {
   type Authors,
   authorsOf,
@@ -72,8 +73,6 @@ interface Pending {
   resolve: (result: WriteResult) => void;
 }
 
-const key = (conversationId: string, clientMsgId: string) => `${conversationId}/${clientMsgId}`;
-
 const noSuchConversation = () => failure('not_found', 'no such conversation');
 
 /**
@@ -85,7 +84,7 @@ class Outcomes {
 
   constructor(batch: Pending[]) {
     for (const pending of batch) {
-      const k = key(pending.request.conversationId, pending.request.clientMsgId);
+      const k = messageKey(pending.request.conversationId, pending.request.clientMsgId);
       const list = this.byKey.get(k);
       if (list) list.push(pending);
       else this.byKey.set(k, [pending]);
@@ -106,7 +105,7 @@ class Outcomes {
   }
 
   refuse(requests: WriteRequest[], result: Failure): void {
-    for (const r of requests) this.settle(key(r.conversationId, r.clientMsgId), result);
+    for (const r of requests) this.settle(messageKey(r.conversationId, r.clientMsgId), result);
   }
 }
 
@@ -326,59 +325,16 @@ export class MessageWriter {
    * reach the conversation: a retry on anyone else's goes on to be refused like any other send.
    */
   private async answerRetries(outcomes: Outcomes): Promise<void> {
-    const retries = await this.reachable(outcomes.unanswered().filter((r) => r.lookupStored !== false));
-    for (const doc of await this.storedCopies(retries)) {
-      const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
-      if (retries.has(k)) outcomes.settle(k, { ok: true, message: toMessage(doc), created: false });
+    const copies = await storedCopies(
+      outcomes.unanswered().filter((r) => r.lookupStored !== false),
+      (conversationId) => this.known.get(conversationId)?.route,
+      this.conversations,
+      this.messages,
+    );
+    for (const doc of copies) {
+      const k = messageKey(doc.conversationId.toHexString(), doc.clientMsgId);
+      outcomes.settle(k, { ok: true, message: toMessage(doc), created: false });
     }
-  }
-
-  /**
-   * The requests whose sender reaches their conversation, by key. Owners come from what this
-   * process remembers, else from one read of the conversations asked about.
-   */
-  private async reachable(requests: WriteRequest[]): Promise<Map<string, WriteRequest>> {
-    const owners = new Map<string, Route>();
-    const unknown = new Set<string>();
-    for (const { conversationId } of requests) {
-      const route = this.known.get(conversationId)?.route;
-      if (route) owners.set(conversationId, route);
-      else unknown.add(conversationId);
-    }
-    if (unknown.size > 0) {
-      const docs = await this.conversations
-        .find(
-          { _id: { $in: [...unknown].map((id) => new ObjectId(id)) } },
-          { projection: { siteId: 1, visitorId: 1 } },
-        )
-        .toArray();
-      for (const doc of docs) {
-        owners.set(doc._id.toHexString(), {
-          siteId: doc.siteId.toHexString(),
-          visitorId: doc.visitorId.toHexString(),
-        });
-      }
-    }
-    const allowed = new Map<string, WriteRequest>();
-    for (const request of requests) {
-      const route = owners.get(request.conversationId);
-      if (route && reaches(request.access, route)) {
-        allowed.set(key(request.conversationId, request.clientMsgId), request);
-      }
-    }
-    return allowed;
-  }
-
-  /**
-   * Stored entries with the client ids of `retries`. One index seek per client id (they are
-   * random, so a match on another conversation is vanishingly rare and filtered by the caller);
-   * $in on both fields would seek their cross product.
-   */
-  private async storedCopies(retries: Map<string, WriteRequest>): Promise<MessageDoc[]> {
-    if (retries.size === 0) return [];
-    return this.messages
-      .find({ clientMsgId: { $in: [...retries.values()].map((r) => r.clientMsgId) } })
-      .toArray();
   }
 
   /** The unanswered requests in groups, in arrival order, by conversation. */
@@ -628,7 +584,7 @@ export class MessageWriter {
   ): Promise<Resend[]> {
     const resend: Resend[] = [];
     for (const [index, doc] of docs.entries()) {
-      const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
+      const k = messageKey(doc.conversationId.toHexString(), doc.clientMsgId);
       if (!failed.has(index)) {
         const message = toMessage(doc);
         const route = routes.get(message.conversationId)!;
