@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Server as IoServer } from 'socket.io';
 import { agentRouter } from './agents/routes';
+import { cannedRouter } from './canned/routes';
 import type { Config } from './config';
 import { connectDatabase } from './db/connect';
 import { emailRouter } from './email/routes';
@@ -15,6 +16,7 @@ import { startMeetingWorkers } from './meetings/workers';
 import { attachRealtime } from './realtime';
 import { createServices, type Services, syncIndexes } from './services';
 import { periodic } from './shared/worker';
+import { siteRouter } from './sites/routes';
 import { widgetRouter } from './widget/routes';
 
 export interface Relay {
@@ -53,6 +55,8 @@ export async function startRelay(config: Config): Promise<Relay> {
   });
   app.use(widgetRouter(services, config));
   app.use(agentRouter(services, config));
+  app.use(cannedRouter(services));
+  app.use(siteRouter(services));
   app.use(emailRouter(services, config));
   app.use(meetingRouter(services, config));
   app.use(errorHandler);

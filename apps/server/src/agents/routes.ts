@@ -1,17 +1,15 @@
-// HTTP routes for agents and the console: sign-in and sessions, presence, agents and teams,
-// canned responses, site administration; the inbox API (conversations/routes.ts); the console app.
+// HTTP routes for agents and the console: sign-in and sessions, presence, agents and teams; the
+// inbox API (conversations/routes.ts); the console app. Canned responses and site administration
+// have routes of their own (canned/routes.ts, sites/routes.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   acceptInviteSchema,
   agentUpdateSchema,
-  cannedSchema,
   inviteSchema,
   loginSchema,
   passwordChangeSchema,
   presenceSchema,
-  siteAdminUpdateSchema,
-  siteCreateSchema,
   teamSchema,
 } from '@parley/protocol/schemas';
 import express, { Router } from 'express';
@@ -23,7 +21,6 @@ import type { Services } from '../services';
 import { RateBuckets } from '../shared/rate-buckets';
 import { clearSessionCookie, sessionFromCookieHeader, setSessionCookie } from './cookie';
 import { requireAgent, requireSameOrigin } from './http-auth';
-
 import { agentOf, idParam, requireAdmin, route } from './route';
 
 export function agentRouter(services: Services, config: Config): Router {
@@ -197,84 +194,6 @@ export function agentRouter(services: Services, config: Config): Router {
       if (!id) return;
       if (!(await services.agents.deleteTeam(id))) return sendError(res, 'not_found', 'no such team');
       res.json({ ok: true });
-    }),
-  );
-
-  router.get(
-    '/api/canned',
-    signedIn,
-    route(async (_req, res) => {
-      res.json({ ok: true, canned: await services.canned.forAgent(agentOf(res)) });
-    }),
-  );
-
-  router.post(
-    '/api/canned',
-    signedIn,
-    route(async (req, res) => {
-      const input = parse(cannedSchema, req.body, res);
-      if (!input) return;
-      const result = await services.canned.create(agentOf(res), input);
-      if (!result.ok) return sendError(res, result.code, result.message);
-      res.status(201).json(result);
-    }),
-  );
-
-  router.delete(
-    '/api/canned/:id',
-    signedIn,
-    route(async (req, res) => {
-      const id = idParam(req, res);
-      if (!id) return;
-      const result = await services.canned.remove(agentOf(res), id);
-      if (!result.ok) return sendError(res, result.code, result.message);
-      res.json({ ok: true });
-    }),
-  );
-
-  router.get(
-    '/api/sites',
-    signedIn,
-    route(async (_req, res) => {
-      res.json({ ok: true, sites: await services.siteAdmin.list(agentOf(res).siteIds) });
-    }),
-  );
-
-  router.post(
-    '/api/sites',
-    signedIn,
-    requireAdmin,
-    route(async (req, res) => {
-      const input = parse(siteCreateSchema, req.body, res);
-      if (!input) return;
-      res.status(201).json({ ok: true, ...(await services.siteAdmin.create(input)) });
-    }),
-  );
-
-  router.patch(
-    '/api/sites/:id',
-    signedIn,
-    requireAdmin,
-    route(async (req, res) => {
-      const id = idParam(req, res);
-      const input = id && parse(siteAdminUpdateSchema, req.body, res);
-      if (!id || !input) return;
-      const result = await services.siteAdmin.update(id, input);
-      if (!result.ok) return sendError(res, result.code, result.message);
-      res.json(result);
-    }),
-  );
-
-  router.post(
-    '/api/sites/:id/identity-secret',
-    signedIn,
-    requireAdmin,
-    route(async (req, res) => {
-      const id = idParam(req, res);
-      if (!id) return;
-      const result = await services.siteAdmin.rotateSecret(id);
-      if (!result.ok) return sendError(res, result.code, result.message);
-      res.json(result);
     }),
   );
 

@@ -1,7 +1,7 @@
 // Group commit for messages. Sends that arrive while a batch is being written make up the next
 // one. A batch costs a read for retries (only when a client says it is retrying: the owners of
-// conversations this process does not know, so access is checked first, then the stored copies),
-// and then:
+// conversations this process does not know, so access is checked first, then the stored copies;
+// retries.ts), and then:
 // - on a conversation this process has not written to yet, or whenever relays share the store
 //   (REDIS_URL), one atomic update per conversation and access (its visitor, a set of sites,
 //   or any) that reserves its seqs and answers the conversation after it, before the insert;
@@ -9,7 +9,7 @@
 //   seqs itself;
 // then one journaled command, a client-level bulkWrite that inserts the batch and moves the
 // counters a sole relay handed out; and now and then a few conditional updates (reopen, first
-// response, waiting), in batch order.
+// response, waiting), in batch order, by the rules in state-rules.ts.
 // The unique (conversationId, seq) index catches a sole relay that is not alone after all.
 
 import type { Author, Channel, Failure, Message, TimelineEntryType, Visibility } from '@parley/protocol';
@@ -24,7 +24,19 @@ import {
   ObjectId,
 } from 'mongodb';
 import { type Access, accessFilter, narrow, reaches } from './access';
+import { InOrder } from './in-order';
 import type { ConversationDoc, MessageDoc } from './model';
+import { messageKey, storedCopies } from './retries';
+import {
+  type Authors,
+  authorsOf,
+  counterMove,
+  type Run,
+  type State,
+  stateAfter,
+  stateChanges,
+  stateOf,
+} from './state-rules';
 import { toMessage } from './wire';
 
 export interface WriteRequest {
@@ -61,30 +73,59 @@ interface Pending {
   resolve: (result: WriteResult) => void;
 }
 
-const key = (conversationId: string, clientMsgId: string) => `${conversationId}/${clientMsgId}`;
-
-type Authors = ReturnType<typeof authorsOf>;
-
-/** What kinds of reply a group holds: it decides which conversation fields its run changes. */
-const authorsOf = (group: WriteRequest[]) => {
-  const replies = group.filter((r) => (r.type ?? 'message') === 'message');
-  return {
-    replies: replies.length > 0,
-    agent: replies.some((r) => r.author.kind === 'agent'),
-    visitor: replies.some((r) => r.author.kind === 'visitor'),
-  };
-};
+const noSuchConversation = () => failure('not_found', 'no such conversation');
 
 /**
- * The operator update that moves the counter past a run of `group.length` seqs and stamps what
- * every reply stamps. It commutes with every other such move ($inc, $max), so a sole writer's
- * batches may apply theirs in any order; what changes only sometimes is left to `changes`.
+ * The senders of one batch by client id: requests for the same client id in one batch share one
+ * outcome, and each is answered once.
  */
-function counterMove(group: WriteRequest[], { replies }: Authors, now: Date): Record<string, unknown> {
-  return {
-    $inc: { seq: group.length },
-    $max: replies ? { updatedAt: now, lastMessageAt: now } : { updatedAt: now },
-  };
+class Outcomes {
+  private readonly byKey = new Map<string, Pending[]>();
+
+  constructor(batch: Pending[]) {
+    for (const pending of batch) {
+      const k = messageKey(pending.request.conversationId, pending.request.clientMsgId);
+      const list = this.byKey.get(k);
+      if (list) list.push(pending);
+      else this.byKey.set(k, [pending]);
+    }
+  }
+
+  /** The first request of each client id not answered yet, in arrival order. */
+  unanswered(): WriteRequest[] {
+    return [...this.byKey.values()].map((list) => list[0]!.request);
+  }
+
+  /** Answers the first sender of `k` with `result` and its same-id duplicates with `duplicateResult`. */
+  settle(k: string, result: WriteResult, duplicateResult: WriteResult = result): void {
+    const [first, ...rest] = this.byKey.get(k) ?? [];
+    first?.resolve(result);
+    for (const pending of rest) pending.resolve(duplicateResult);
+    this.byKey.delete(k);
+  }
+
+  refuse(requests: WriteRequest[], result: Failure): void {
+    for (const r of requests) this.settle(messageKey(r.conversationId, r.clientMsgId), result);
+  }
+}
+
+/** One conversation's requests of one access, in arrival order: they get one run of seqs. */
+interface Group {
+  requests: WriteRequest[];
+  authors: Authors;
+}
+
+/** A group and the first seq of the run it was given. */
+type GroupRun = Group & Run;
+
+/** What a process remembers of a conversation it has written to. */
+interface Known {
+  /** Its owners, which never change: a known conversation's access is checked here. */
+  route: Route;
+  channel: Channel;
+  state: State;
+  /** The counter as this process left it; handed on from only by a sole writer. */
+  seq: number;
 }
 
 /** What the writer reads of a conversation as it reserves on it. */
@@ -98,71 +139,20 @@ const STATE = {
   seq: 1,
 } as const;
 
-/** What a conversation's runs depend on, as they find it. */
-interface State {
-  status: string;
-  /** Has firstResponseAt. */
-  answered: boolean;
-  /** Has waitingSince. */
-  waiting: boolean;
-}
-
-/**
- * The state a conversation is left in by `runs`: a visitor reopens a resolved or snoozed one, an
- * agent's reply answers it, and the visitor is waiting when the latest reply is theirs.
- */
-function stateAfter(state: State, runs: { authors: Authors; from: number }[]): State {
-  const replies = runs.filter((run) => run.authors.replies).sort((x, y) => x.from - y.from);
-  const last = replies.at(-1);
-  const reopened =
-    (state.status === 'resolved' || state.status === 'snoozed') && runs.some((run) => run.authors.visitor);
-  return {
-    status: reopened ? 'open' : state.status,
-    answered: state.answered || runs.some((run) => run.authors.agent),
-    waiting: last ? last.authors.visitor : state.waiting,
-  };
-}
-
-/**
- * The conditional updates that take a conversation from `before` to `after`: reopen it, stamp
- * the first response, start or end the visitor's wait. They are rare, so they go only where the
- * state changes, instead of making every counter move a pipeline update.
- */
-function changes(
-  _id: ObjectId,
-  before: State,
-  after: State,
-  now: Date,
-): AnyBulkWriteOperation<ConversationDoc>[] {
-  const updates: AnyBulkWriteOperation<ConversationDoc>[] = [];
-  const when = (condition: Record<string, unknown>, set: Record<string, unknown>) =>
-    updates.push({ updateOne: { filter: { _id, ...condition }, update: { $set: set } } });
-  if (after.status !== before.status) {
-    when(
-      { status: before.status },
-      before.status === 'resolved' ? { status: 'open', resolvedAt: null } : { status: 'open' },
-    );
-  }
-  if (after.answered && !before.answered) when({ firstResponseAt: null }, { firstResponseAt: now });
-  if (after.waiting && !before.waiting) when({ waitingSince: null }, { waitingSince: now });
-  if (!after.waiting && before.waiting) when({}, { waitingSince: null });
-  return updates;
-}
-
-const stateOf = (doc: ConversationDoc): State => ({
-  status: doc.status ?? 'open',
-  answered: Boolean(doc.firstResponseAt),
-  waiting: Boolean(doc.waitingSince),
+const knownOf = (doc: ConversationDoc): Known => ({
+  route: { siteId: doc.siteId.toHexString(), visitorId: doc.visitorId.toHexString() },
+  channel: doc.channel ?? 'chat',
+  state: stateOf(doc),
+  seq: doc.seq,
 });
 
-/** What a process remembers of a conversation it has written to. */
-interface Known {
-  /** Its owners, which never change: a known conversation's access is checked here. */
-  route: Route;
-  channel: Channel;
-  state: State;
-  /** The counter as this process left it; handed on from only by a sole writer. */
-  seq: number;
+/**
+ * A batch's runs on one conversation, with what the batch goes by for it (an agent's action may
+ * make the writer forget the conversation meanwhile).
+ */
+interface Reservation {
+  known: Known;
+  runs: GroupRun[];
 }
 
 /** Conversations a writer remembers; past this many it forgets them and reads them again. */
@@ -181,7 +171,13 @@ interface Reserved {
   moved: string[];
   /** Settles once this batch's changes of conversation state (kept in batch order) are applied. */
   states: Promise<unknown>;
-  settle: (k: string, result: WriteResult, duplicateResult?: WriteResult) => void;
+  outcomes: Outcomes;
+}
+
+/** A request whose seq was found taken, to be sent once more. */
+interface Resend {
+  k: string;
+  request: WriteRequest;
 }
 
 export interface WriterOptions {
@@ -194,43 +190,6 @@ export interface WriterOptions {
   soleWriter: boolean;
 }
 
-/**
- * The changes of conversation state a sole writer makes beside its inserts, applied in the
- * order they are queued. Writes queued while one bulkWrite is out go together in the next, so
- * under load many batches share one command.
- */
-class InOrder {
-  private queued: { ops: AnyBulkWriteOperation<ConversationDoc>[]; done: (error?: unknown) => void }[] = [];
-  private running: Promise<void> | null = null;
-
-  constructor(private readonly collection: Collection<ConversationDoc>) {}
-
-  /** Applies `ops` after everything queued before them; resolves once they are applied. */
-  apply(ops: AnyBulkWriteOperation<ConversationDoc>[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queued.push({ ops, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      this.running ??= this.run();
-    });
-  }
-
-  private async run(): Promise<void> {
-    while (this.queued.length > 0) {
-      const group = this.queued.splice(0);
-      try {
-        // Journaled, like the inserts they go beside: a batch is acked once both are durable.
-        await this.collection.bulkWrite(
-          group.flatMap((g) => g.ops),
-          { ordered: true, writeConcern: { w: 1, j: true } },
-        );
-        for (const g of group) g.done();
-      } catch (error) {
-        for (const g of group) g.done(error ?? new Error('conversation update failed'));
-      }
-    }
-    this.running = null;
-  }
-}
-
 /** A follow-up other domains owe some messages: named, and which messages it applies to. */
 interface Owed {
   name: string;
@@ -239,6 +198,13 @@ interface Owed {
 
 /** What decides whether a message is owed something. */
 export type OwedMessage = Pick<Message, 'author' | 'type' | 'visibility' | 'channel'>;
+
+/** The indexes of the writes a batch's command failed; any other failure of it is thrown. */
+function failedWrites(stored: PromiseSettledResult<unknown>): Set<number> {
+  if (stored.status === 'fulfilled') return new Set();
+  if (!(stored.reason instanceof MongoClientBulkWriteError)) throw stored.reason;
+  return new Set(stored.reason.writeErrors.keys());
+}
 
 export class MessageWriter {
   private queue: Pending[] = [];
@@ -330,245 +296,268 @@ export class MessageWriter {
 
   /** Answers retries from the store and gives the rest their seqs; null when nothing is left to insert. */
   private async reserve(batch: Pending[]): Promise<Reserved | null> {
-    // Requests for the same client id in one batch share one outcome.
-    const byKey = new Map<string, Pending[]>();
-    for (const pending of batch) {
-      const k = key(pending.request.conversationId, pending.request.clientMsgId);
-      const list = byKey.get(k);
-      if (list) list.push(pending);
-      else byKey.set(k, [pending]);
-    }
-    const settle = (k: string, result: WriteResult, duplicateResult: WriteResult = result) => {
-      const [first, ...rest] = byKey.get(k) ?? [];
-      first?.resolve(result);
-      for (const pending of rest) pending.resolve(duplicateResult);
-      byKey.delete(k);
-    };
-    const refuse = (group: WriteRequest[], result: Failure) => {
-      for (const r of group) settle(key(r.conversationId, r.clientMsgId), result);
-    };
-    const notFound = failure('not_found', 'no such conversation');
+    const outcomes = new Outcomes(batch);
+    await this.answerRetries(outcomes);
+    const groups = this.groupsByConversation(outcomes);
+    if (groups.size === 0) return null;
+    if (this.known.size > MAX_KNOWN) this.known.clear();
 
-    // Retries of stored messages are answered with what is stored, once the sender is known to
-    // reach the conversation: a retry on anyone else's goes on to be refused like any other send.
-    const requests = [...byKey.values()].map((list) => list[0]!.request);
-    const lookups = await this.reachable(requests.filter((r) => r.lookupStored !== false));
-    // One index seek per client id (they are random, so a match on another conversation is
-    // vanishingly rare and filtered below); $in on both fields would seek their cross product.
-    const stored =
-      lookups.size === 0
-        ? []
-        : await this.messages
-            .find({ clientMsgId: { $in: [...lookups.values()].map((r) => r.clientMsgId) } })
-            .toArray();
-    for (const doc of stored) {
-      const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
-      if (lookups.has(k)) settle(k, { ok: true, message: toMessage(doc), created: false });
-    }
+    const now = new Date();
+    const local = this.handedOutHere([...groups.keys()]);
+    const asked = [...groups.keys()].filter((id) => !local.has(id));
+    const fromStore = await this.reserveInStore(asked, groups, outcomes, now);
+    const { handedOut, moves } = this.handOutSeqs(local, groups, now);
+    const reservations = new Map([...fromStore, ...handedOut]);
 
-    // One group per conversation and access, in arrival order; groups by conversation.
+    const { shared, sole } = this.stateChangesOf(reservations, local, now);
+    const { docs, requests, routes } = this.entriesOf(reservations, now);
+    // Made before the next batch is sequenced, so a later batch's change (an agent's reply
+    // ending the wait) lands after them; journaled by this batch's insert, written after them.
+    if (shared.length > 0) {
+      await this.conversations.bulkWrite(shared, { ordered: false, writeConcern: { w: 1, j: false } });
+    }
+    const states = this.applyInBatchOrder(sole, local);
+    return docs.length === 0 ? null : { docs, requests, routes, moves, moved: [...local], states, outcomes };
+  }
+
+  /**
+   * Retries of stored messages are answered with what is stored, once the sender is known to
+   * reach the conversation: a retry on anyone else's goes on to be refused like any other send.
+   */
+  private async answerRetries(outcomes: Outcomes): Promise<void> {
+    const copies = await storedCopies(
+      outcomes.unanswered().filter((r) => r.lookupStored !== false),
+      (conversationId) => this.known.get(conversationId)?.route,
+      this.conversations,
+      this.messages,
+    );
+    for (const doc of copies) {
+      const k = messageKey(doc.conversationId.toHexString(), doc.clientMsgId);
+      outcomes.settle(k, { ok: true, message: toMessage(doc), created: false });
+    }
+  }
+
+  /** The unanswered requests in groups, in arrival order, by conversation. */
+  private groupsByConversation(outcomes: Outcomes): Map<string, Group[]> {
     const groups = new Map<string, WriteRequest[]>();
-    for (const list of byKey.values()) {
-      const request = list[0]!.request;
+    for (const request of outcomes.unanswered()) {
       const g = `${request.conversationId}|${JSON.stringify(request.access)}`;
       const group = groups.get(g);
       if (group) group.push(request);
       else groups.set(g, [request]);
     }
-    const byConversation = new Map<string, { group: WriteRequest[]; authors: Authors }[]>();
-    for (const group of groups.values()) {
-      const conversationId = group[0]!.conversationId;
-      const route = this.known.get(conversationId)?.route;
-      if (route && !reaches(group[0]!.access, route)) {
-        refuse(group, notFound);
-        continue;
-      }
+    const byConversation = new Map<string, Group[]>();
+    for (const requests of groups.values()) {
+      if (this.outOfReach(requests, outcomes)) continue;
+      const conversationId = requests[0]!.conversationId;
       const list = byConversation.get(conversationId) ?? [];
-      list.push({ group, authors: authorsOf(group) });
+      list.push({ requests, authors: authorsOf(requests) });
       byConversation.set(conversationId, list);
     }
-    if (byConversation.size === 0) return null;
-    if (this.known.size > MAX_KNOWN) this.known.clear();
-
-    const now = new Date();
-    const local = new Set(
-      this.options.soleWriter ? [...byConversation.keys()].filter((id) => this.known.has(id)) : [],
-    );
-    const asked = [...byConversation.keys()].filter((id) => !local.has(id));
-    const runs = new Map<string, { group: WriteRequest[]; authors: Authors; from: number }[]>();
-    // What this batch goes by for each conversation (an agent's action may forget it meanwhile).
-    const used = new Map<string, Known>();
-
-    if (asked.length > 0) {
-      // The engine must have this process's earlier moves of these counters, and the state
-      // changes that went beside them, before it is asked.
-      await Promise.allSettled(asked.map((id) => this.moving.get(id)));
-      // One atomic update per group reserves its run of seqs and answers the conversation after
-      // it, so the run is exactly the counter's last `group.length` seqs, whatever other relays
-      // do meanwhile. Conversations go out together; a conversation's groups one after another,
-      // so its seqs follow arrival order.
-      await Promise.all(
-        asked.map(async (conversationId) => {
-          const _id = new ObjectId(conversationId);
-          for (const { group, authors } of byConversation.get(conversationId)!) {
-            // A group after the first finds the owners the first one read.
-            const known = this.known.get(conversationId);
-            if (known && !reaches(group[0]!.access, known.route)) {
-              refuse(group, notFound);
-              continue;
-            }
-            const doc = await this.conversations.findOneAndUpdate(
-              known ? { _id } : narrow(accessFilter(group[0]!.access), { _id }),
-              counterMove(group, authors, now),
-              // Not journaled on its own: the journal is written in order, so the batch's
-              // journaled insert makes this durable before any ack, and a reservation lost
-              // in a crash is only a gap in seqs, which clients step over.
-              { returnDocument: 'after', projection: STATE, writeConcern: { w: 1, j: false } },
-            );
-            if (!doc) {
-              // The filter did not match: no such conversation, or not this author's.
-              refuse(group, notFound);
-              continue;
-            }
-            const route = { siteId: doc.siteId.toHexString(), visitorId: doc.visitorId.toHexString() };
-            const entry = { route, channel: doc.channel ?? 'chat', state: stateOf(doc), seq: doc.seq };
-            this.known.set(conversationId, entry);
-            used.set(conversationId, entry);
-            const list = runs.get(conversationId) ?? [];
-            list.push({ group, authors, from: doc.seq - group.length + 1 });
-            runs.set(conversationId, list);
-          }
-        }),
-      );
-    }
-
-    // A sole writer hands out the seqs of the conversations it knows. Their counter moves go in
-    // the same command as the insert; what changes their state goes in batch order (InOrder).
-    const moves: AnyClientBulkWriteModel<Document>[] = [];
-    const conversationsNs = `${this.dbName}.${this.conversations.collectionName}`;
-    for (const conversationId of local) {
-      const known = this.known.get(conversationId)!;
-      used.set(conversationId, known);
-      const list = byConversation.get(conversationId)!.map(({ group, authors }) => {
-        const from = known.seq + 1;
-        known.seq += group.length;
-        return { group, authors, from };
-      });
-      runs.set(conversationId, list);
-      const _id = new ObjectId(conversationId);
-      for (const { group, authors } of list) {
-        moves.push({
-          namespace: conversationsNs,
-          name: 'updateOne',
-          filter: { _id },
-          update: counterMove(group, authors, now),
-        });
-      }
-    }
-
-    const docs: MessageDoc[] = [];
-    const inserted: WriteRequest[] = [];
-    const routes = new Map<string, Route>();
-    const followUpdates: AnyBulkWriteOperation<ConversationDoc>[] = [];
-    const localFollowUps: AnyBulkWriteOperation<ConversationDoc>[] = [];
-    for (const [conversationId, list] of runs) {
-      const known = used.get(conversationId)!;
-      routes.set(conversationId, known.route);
-      const after = stateAfter(known.state, list);
-      const updates = changes(new ObjectId(conversationId), known.state, after, now);
-      (local.has(conversationId) ? localFollowUps : followUpdates).push(...updates);
-      known.state = after;
-      for (const { group, from } of list) {
-        let seq = from;
-        for (const r of group) {
-          const author: MessageDoc['author'] = { kind: r.author.kind, id: r.author.id };
-          if (r.author.name) author.name = r.author.name;
-          docs.push({
-            _id: new ObjectId(),
-            conversationId: new ObjectId(r.conversationId),
-            siteId: new ObjectId(known.route.siteId),
-            seq: seq++,
-            clientMsgId: r.clientMsgId,
-            type: r.type ?? 'message',
-            visibility: r.visibility ?? 'all',
-            // Unless the caller says (an inbound email), an entry travels on the conversation's channel.
-            channel: r.channel ?? known.channel,
-            author,
-            body: r.body,
-            ...(r.data ? { data: r.data } : {}),
-            createdAt: now,
-          } as MessageDoc);
-          if (this.owed.length > 0) {
-            const doc = docs.at(-1)!;
-            const message = {
-              author: r.author,
-              type: r.type ?? 'message',
-              visibility: r.visibility ?? 'all',
-              channel: doc.channel as Channel,
-            };
-            const pending = this.owed.filter((o) => o.applies(message)).map((o) => o.name);
-            if (pending.length > 0) doc.pending = pending;
-          }
-          inserted.push(r);
-        }
-      }
-    }
-    // Made before the next batch is sequenced, so a later batch's change (an agent's reply
-    // ending the wait) lands after them; journaled by this batch's insert, written after them.
-    if (followUpdates.length > 0) {
-      await this.conversations.bulkWrite(followUpdates, { ordered: false, writeConcern: { w: 1, j: false } });
-    }
-    // The sole writer's changes of state go alongside the insert, after the previous batches'.
-    const states =
-      localFollowUps.length === 0
-        ? Promise.resolve()
-        : this.states.apply(localFollowUps).catch((error: unknown) => {
-            for (const id of local) this.known.delete(id);
-            throw error;
-          });
-    return docs.length === 0
-      ? null
-      : { docs, requests: inserted, routes, moves, moved: [...local], states, settle };
+    return byConversation;
   }
 
   /**
-   * The requests whose sender reaches their conversation, by key. Owners come from what this
-   * process remembers, else from one read of the conversations asked about.
+   * Refuses a group whose conversation this process knows and whose sender does not reach it;
+   * says whether it did.
    */
-  private async reachable(requests: WriteRequest[]): Promise<Map<string, WriteRequest>> {
-    const owners = new Map<string, Route>();
-    const unknown = new Set<string>();
-    for (const { conversationId } of requests) {
-      const route = this.known.get(conversationId)?.route;
-      if (route) owners.set(conversationId, route);
-      else unknown.add(conversationId);
-    }
-    if (unknown.size > 0) {
-      const docs = await this.conversations
-        .find(
-          { _id: { $in: [...unknown].map((id) => new ObjectId(id)) } },
-          { projection: { siteId: 1, visitorId: 1 } },
-        )
-        .toArray();
-      for (const doc of docs) {
-        owners.set(doc._id.toHexString(), {
-          siteId: doc.siteId.toHexString(),
-          visitorId: doc.visitorId.toHexString(),
-        });
-      }
-    }
-    const allowed = new Map<string, WriteRequest>();
-    for (const request of requests) {
-      const route = owners.get(request.conversationId);
-      if (route && reaches(request.access, route)) {
-        allowed.set(key(request.conversationId, request.clientMsgId), request);
-      }
-    }
-    return allowed;
+  private outOfReach(requests: WriteRequest[], outcomes: Outcomes): boolean {
+    const route = this.known.get(requests[0]!.conversationId)?.route;
+    if (!route || reaches(requests[0]!.access, route)) return false;
+    outcomes.refuse(requests, noSuchConversation());
+    return true;
   }
 
-  private async store({ docs, requests, routes, moves, moved, states, settle }: Reserved): Promise<void> {
-    // One journaled command stores the batch and moves the counters it handed out.
+  /** The conversations whose seqs this process hands out itself: a sole writer's, once it has written to them. */
+  private handedOutHere(conversationIds: string[]): Set<string> {
+    return new Set(this.options.soleWriter ? conversationIds.filter((id) => this.known.has(id)) : []);
+  }
+
+  /**
+   * One atomic update per group reserves its run of seqs and answers the conversation after it,
+   * so the run is exactly the counter's last seqs, whatever other relays do meanwhile.
+   * Conversations go out together; a conversation's groups one after another, so its seqs
+   * follow arrival order. A conversation that is not there, or not the sender's, is refused.
+   */
+  private async reserveInStore(
+    conversationIds: string[],
+    groups: Map<string, Group[]>,
+    outcomes: Outcomes,
+    now: Date,
+  ): Promise<Map<string, Reservation>> {
+    const reservations = new Map<string, Reservation>();
+    if (conversationIds.length === 0) return reservations;
+    // The engine must have this process's earlier moves of these counters, and the state
+    // changes that went beside them, before it is asked.
+    await Promise.allSettled(conversationIds.map((id) => this.moving.get(id)));
+    await Promise.all(
+      conversationIds.map(async (conversationId) => {
+        const _id = new ObjectId(conversationId);
+        for (const group of groups.get(conversationId)!) {
+          // A group after the first finds the owners the first one read.
+          if (this.outOfReach(group.requests, outcomes)) continue;
+          const doc = await this.conversations.findOneAndUpdate(
+            this.known.has(conversationId)
+              ? { _id }
+              : narrow(accessFilter(group.requests[0]!.access), { _id }),
+            counterMove(group.requests.length, group.authors, now),
+            // Not journaled on its own: the journal is written in order, so the batch's
+            // journaled insert makes this durable before any ack, and a reservation lost
+            // in a crash is only a gap in seqs, which clients step over.
+            { returnDocument: 'after', projection: STATE, writeConcern: { w: 1, j: false } },
+          );
+          if (!doc) {
+            // The filter did not match: no such conversation, or not this author's.
+            outcomes.refuse(group.requests, noSuchConversation());
+            continue;
+          }
+          const known = knownOf(doc);
+          this.known.set(conversationId, known);
+          const runs = reservations.get(conversationId)?.runs ?? [];
+          runs.push({ ...group, from: doc.seq - group.requests.length + 1 });
+          reservations.set(conversationId, { known, runs });
+        }
+      }),
+    );
+    return reservations;
+  }
+
+  /**
+   * A sole writer hands out the seqs of the conversations it knows. Their counter moves go in
+   * the same command as the insert; what changes their state goes in batch order (InOrder).
+   */
+  private handOutSeqs(
+    conversationIds: Set<string>,
+    groups: Map<string, Group[]>,
+    now: Date,
+  ): { handedOut: Map<string, Reservation>; moves: AnyClientBulkWriteModel<Document>[] } {
+    const handedOut = new Map<string, Reservation>();
+    const moves: AnyClientBulkWriteModel<Document>[] = [];
+    const namespace = `${this.dbName}.${this.conversations.collectionName}`;
+    for (const conversationId of conversationIds) {
+      const known = this.known.get(conversationId)!;
+      const _id = new ObjectId(conversationId);
+      const runs = groups.get(conversationId)!.map((group) => {
+        const from = known.seq + 1;
+        known.seq += group.requests.length;
+        moves.push({
+          namespace,
+          name: 'updateOne',
+          filter: { _id },
+          update: counterMove(group.requests.length, group.authors, now),
+        });
+        return { ...group, from };
+      });
+      handedOut.set(conversationId, { known, runs });
+    }
+    return { handedOut, moves };
+  }
+
+  /**
+   * The updates that bring each conversation to the state its runs leave it in, and what is
+   * known of it along: those the engine is asked for now, and a sole writer's, which go in
+   * batch order beside the insert.
+   */
+  private stateChangesOf(
+    reservations: Map<string, Reservation>,
+    local: Set<string>,
+    now: Date,
+  ): { shared: AnyBulkWriteOperation<ConversationDoc>[]; sole: AnyBulkWriteOperation<ConversationDoc>[] } {
+    const shared: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    const sole: AnyBulkWriteOperation<ConversationDoc>[] = [];
+    for (const [conversationId, { known, runs }] of reservations) {
+      const after = stateAfter(known.state, runs);
+      const updates = stateChanges(new ObjectId(conversationId), known.state, after, now);
+      (local.has(conversationId) ? sole : shared).push(...updates);
+      known.state = after;
+    }
+    return { shared, sole };
+  }
+
+  /** The batch's entries as they are stored, each with its seq, and the request behind each. */
+  private entriesOf(
+    reservations: Map<string, Reservation>,
+    now: Date,
+  ): { docs: MessageDoc[]; requests: WriteRequest[]; routes: Map<string, Route> } {
+    const docs: MessageDoc[] = [];
+    const requests: WriteRequest[] = [];
+    const routes = new Map<string, Route>();
+    for (const [conversationId, { known, runs }] of reservations) {
+      routes.set(conversationId, known.route);
+      for (const { requests: group, from } of runs) {
+        for (const [i, request] of group.entries()) {
+          docs.push(this.entryOf(request, known, from + i, now));
+          requests.push(request);
+        }
+      }
+    }
+    return { docs, requests, routes };
+  }
+
+  /** One request as its stored entry, marked with what other domains owe it. */
+  private entryOf(r: WriteRequest, conversation: Known, seq: number, now: Date): MessageDoc {
+    const author: MessageDoc['author'] = { kind: r.author.kind, id: r.author.id };
+    if (r.author.name) author.name = r.author.name;
+    const type = r.type ?? 'message';
+    const visibility = r.visibility ?? 'all';
+    // Unless the caller says (an inbound email), an entry travels on the conversation's channel.
+    const channel = r.channel ?? conversation.channel;
+    const doc = {
+      _id: new ObjectId(),
+      conversationId: new ObjectId(r.conversationId),
+      siteId: new ObjectId(conversation.route.siteId),
+      seq,
+      clientMsgId: r.clientMsgId,
+      type,
+      visibility,
+      channel,
+      author,
+      body: r.body,
+      ...(r.data ? { data: r.data } : {}),
+      createdAt: now,
+    } as MessageDoc;
+    const message = { author: r.author, type, visibility, channel };
+    const pending = this.owed.filter((o) => o.applies(message)).map((o) => o.name);
+    if (pending.length > 0) doc.pending = pending;
+    return doc;
+  }
+
+  /**
+   * Queues a sole writer's changes of state to go alongside the insert, after the previous
+   * batches'; should they fail, what it knows of those conversations is forgotten.
+   */
+  private applyInBatchOrder(updates: AnyBulkWriteOperation<ConversationDoc>[], local: Set<string>) {
+    if (updates.length === 0) return Promise.resolve();
+    return this.states.apply(updates).catch((error: unknown) => {
+      for (const id of local) this.known.delete(id);
+      throw error;
+    });
+  }
+
+  /**
+   * Stores a batch and answers its senders. Seqs found taken mean a counter behind its timeline:
+   * it is caught up before any ack and those requests are sent once more.
+   */
+  private async store(reserved: Reserved): Promise<void> {
+    const { docs, moves } = reserved;
+    const failed = failedWrites(await this.insert(reserved));
+    // A counter that did not move (it never should) is brought up to its timeline before any ack.
+    await this.catchUp(
+      moves
+        .filter((_, i) => failed.has(docs.length + i))
+        .map((move) => (move as { filter: { _id: ObjectId } }).filter._id),
+    );
+    const resend = await this.answer(reserved, failed);
+    await this.catchUp(resend.map(({ request }) => new ObjectId(request.conversationId)));
+    this.sendAgain(resend, reserved.outcomes);
+  }
+
+  /**
+   * One journaled command stores the batch and moves the counters it handed out. Until it and
+   * the batch's changes of state are done, a later batch asking the engine about those
+   * conversations waits for them. Answers how the command went; a failed change of state throws.
+   */
+  private async insert({ docs, moves, moved, states }: Reserved): Promise<PromiseSettledResult<unknown>> {
     const messagesNs = `${this.dbName}.${this.messages.collectionName}`;
     const command = this.client.bulkWrite(
       [
@@ -582,32 +571,28 @@ export class MessageWriter {
     const [stored, changed] = await done;
     for (const id of moved) if (this.moving.get(id) === done) this.moving.delete(id);
     if (changed.status === 'rejected') throw changed.reason;
-    const failedIndexes = new Set<number>();
-    /** Conversations whose counter is behind their timeline: each is caught up once. */
-    const behind = new Map<string, ObjectId>();
-    const catchUpAll = async () => {
-      for (const [id, conversationId] of behind) {
-        await this.catchUp(conversationId);
-        behind.delete(id);
-      }
-    };
-    if (stored.status === 'rejected') {
-      if (!(stored.reason instanceof MongoClientBulkWriteError)) throw stored.reason;
-      for (const index of stored.reason.writeErrors.keys()) failedIndexes.add(index);
-      // A counter that did not move (it never should) is brought up to its timeline before any ack.
-      for (const [i, move] of moves.entries()) {
-        const { _id } = (move as { filter: { _id: ObjectId } }).filter;
-        if (failedIndexes.has(docs.length + i)) behind.set(_id.toHexString(), _id);
-      }
-      await catchUpAll();
-    }
-    const resend: { k: string; request: WriteRequest }[] = [];
+    return stored;
+  }
+
+  /**
+   * Answers the senders of the stored entries, and of those another relay stored a moment ago
+   * with that relay's copy; returns the requests whose seq was taken.
+   */
+  private async answer(
+    { docs, requests, routes, outcomes }: Reserved,
+    failed: Set<number>,
+  ): Promise<Resend[]> {
+    const resend: Resend[] = [];
     for (const [index, doc] of docs.entries()) {
-      const k = key(doc.conversationId.toHexString(), doc.clientMsgId);
-      if (!failedIndexes.has(index)) {
+      const k = messageKey(doc.conversationId.toHexString(), doc.clientMsgId);
+      if (!failed.has(index)) {
         const message = toMessage(doc);
         const route = routes.get(message.conversationId)!;
-        settle(k, { ok: true, message, created: true, route }, { ok: true, message, created: false });
+        outcomes.settle(
+          k,
+          { ok: true, message, created: true, route },
+          { ok: true, message, created: false },
+        );
         continue;
       }
       // Another relay stored the same client id a moment ago: answer with its copy.
@@ -616,37 +601,50 @@ export class MessageWriter {
         clientMsgId: doc.clientMsgId,
       });
       if (existing) {
-        settle(k, { ok: true, message: toMessage(existing), created: false });
+        outcomes.settle(k, { ok: true, message: toMessage(existing), created: false });
         continue;
       }
       // Its seq was taken: the counter was behind the timeline (another relay wrote to the same
-      // store, or a crash came between an insert and its counter move). Bring the counter up to
-      // the timeline and send the request once more, but not a third time.
+      // store, or a crash came between an insert and its counter move). The request is sent
+      // once more, but not a third time.
       const request = requests[index]!;
       if (this.resent.has(request)) {
-        settle(k, failure('unavailable', 'could not store the message, try again'));
+        outcomes.settle(k, failure('unavailable', 'could not store the message, try again'));
         continue;
       }
-      behind.set(doc.conversationId.toHexString(), doc.conversationId);
       resend.push({ k, request });
     }
-    await catchUpAll();
+    return resend;
+  }
+
+  /** Sends again the requests whose seq was taken, once their counters are caught up. */
+  private sendAgain(resend: Resend[], outcomes: Outcomes): void {
     for (const { k, request } of resend) {
       const again = { ...request, lookupStored: true };
       this.resent.add(again);
       // Same-id duplicates in this batch hear of it as a copy, as they do of a first store.
       void this.write(again).then((result) =>
-        settle(k, result, result.ok ? { ok: true, message: result.message, created: false } : result),
+        outcomes.settle(
+          k,
+          result,
+          result.ok ? { ok: true, message: result.message, created: false } : result,
+        ),
       );
     }
   }
 
-  /** Moves a conversation's counter up to its highest stored seq and forgets what was known of it. */
-  private async catchUp(conversationId: ObjectId): Promise<void> {
-    this.known.delete(conversationId.toHexString());
-    const [top] = await this.messages.find({ conversationId }).sort({ seq: -1 }).limit(1).toArray();
-    await this.states.apply([
-      { updateOne: { filter: { _id: conversationId }, update: { $max: { seq: top?.seq ?? 0 } } } },
-    ]);
+  /**
+   * Moves each conversation's counter up to its highest stored seq and forgets what was known of
+   * it; once per conversation, one after another.
+   */
+  private async catchUp(conversationIds: ObjectId[]): Promise<void> {
+    const behind = new Map(conversationIds.map((id) => [id.toHexString(), id]));
+    for (const [id, conversationId] of behind) {
+      this.known.delete(id);
+      const [top] = await this.messages.find({ conversationId }).sort({ seq: -1 }).limit(1).toArray();
+      await this.states.apply([
+        { updateOne: { filter: { _id: conversationId }, update: { $max: { seq: top?.seq ?? 0 } } } },
+      ]);
+    }
   }
 }
