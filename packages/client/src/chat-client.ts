@@ -2,15 +2,19 @@
 // with the same client id until the relay acks, tracks each timeline's lastSeq and replays what
 // it missed on every (re)connect, on `online`, and when the page becomes visible again.
 import type {
+  AckedEvent,
+  AckResult,
+  ClientToServerEvents,
   Conversation,
+  EventPayload,
   Failure,
   Message,
-  Result,
   SeenEvent,
   ServerToClientEvents,
   SyncResult,
   TypingEvent,
   VisitorClientToServerEvents,
+  VisitorServerToClientEvents,
   VisitorSession,
 } from '@parley/protocol';
 import { MAX_MESSAGE_LENGTH, MAX_SYNC_CONVERSATIONS, RETRYABLE_CODES } from '@parley/protocol';
@@ -60,7 +64,15 @@ interface PageTarget extends EventTargetLike {
   document?: EventTargetLike & { visibilityState: string };
 }
 
-type AnySocket = Socket<ServerToClientEvents, VisitorClientToServerEvents>;
+/**
+ * What every client listens for: the events of both namespaces, and `session`, which only a
+ * visitor is sent. socket.io cannot type `on` over a generic event map, so the client's own
+ * listeners and requests go through this view of the socket.
+ */
+type SharedSocket = Socket<
+  ServerToClientEvents & Pick<VisitorServerToClientEvents, 'session'>,
+  ClientToServerEvents
+>;
 
 const randomId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
@@ -70,7 +82,14 @@ const randomId = () =>
 /** A fresh client-generated id for a message or a conversation start. */
 export const newClientId = randomId;
 
-export class ChatClient {
+/**
+ * A connection to one namespace: `Listen` is what the relay sends it, `Emit` what it may send.
+ * connectVisitor and connectAgent answer the two; a bare `ChatClient` holds either.
+ */
+export class ChatClient<
+  Listen extends ServerToClientEvents = ServerToClientEvents,
+  Emit extends ClientToServerEvents = ClientToServerEvents,
+> {
   readonly conversations = new Map<string, Conversation>();
   private readonly timelines = new Map<string, Timeline>();
   private readonly followed = new Set<string>();
@@ -87,7 +106,7 @@ export class ChatClient {
   session: VisitorSession | null = null;
 
   constructor(
-    readonly socket: AnySocket,
+    readonly socket: SharedSocket & Socket<Listen, Emit>,
     options: ChatClientOptions = {},
   ) {
     this.outbox = new Outbox(options.store ?? memoryStore(), `${options.storageKey ?? 'parley'}:outbox`);
@@ -276,8 +295,11 @@ export class ChatClient {
   }
 
   /** Starts (or, for a retried key, finds) a visitor conversation. */
-  async start(startKey: string): Promise<Result<{ conversation: Conversation }>> {
-    const result = await this.request<{ conversation: Conversation }>('conversation:start', { startKey });
+  async start(
+    this: ChatClient<VisitorServerToClientEvents, VisitorClientToServerEvents>,
+    startKey: string,
+  ): Promise<AckResult<VisitorClientToServerEvents, 'conversation:start'>> {
+    const result = await this.request('conversation:start', { startKey });
     if (result.ok) {
       this.followed.add(result.conversation.id);
       this.outbox.bind(startKey, result.conversation.id);
@@ -287,19 +309,26 @@ export class ChatClient {
   }
 
   /**
-   * Emits an event that the relay acks, and answers the ack; 'unavailable' when no answer comes
-   * within `timeoutMs`. For the events this class has no method for (availability, notes...).
-   * @example const result = await client.request<{ availability: Availability }>('availability', {})
+   * Emits one of this namespace's acked events and answers the ack, typed by the event map as
+   * socket.io's `emitWithAck` is; 'unavailable' when no answer comes within `timeoutMs`. For the
+   * events this class has no method for (availability, notes...).
+   * @example const result = await client.request('availability', {}) // Result<{ availability }>
    */
-  async request<T extends object>(
-    event: string,
-    payload: unknown,
-    timeoutMs = this.ackTimeoutMs,
-  ): Promise<Result<T>> {
+  request<E extends AckedEvent<Emit>>(
+    event: E,
+    payload: EventPayload<Emit, E>,
+    timeoutMs?: number,
+  ): Promise<AckResult<Emit, E>>;
+  /** The events of both namespaces, for this class's own calls, where `Emit` is still open. */
+  request<E extends AckedEvent<ClientToServerEvents>>(
+    event: E,
+    payload: EventPayload<ClientToServerEvents, E>,
+    timeoutMs?: number,
+  ): Promise<AckResult<ClientToServerEvents, E>>;
+  async request(event: string, payload: unknown, timeoutMs = this.ackTimeoutMs): Promise<unknown> {
     try {
-      const socket = this.socket.timeout(timeoutMs) as unknown as {
-        emitWithAck(event: string, payload: unknown): Promise<Result<T>>;
-      };
+      // The overloads above type the call; socket.io's own types cannot follow a generic map here.
+      const socket: Socket = this.socket.timeout(timeoutMs);
       return await socket.emitWithAck(event, payload);
     } catch {
       return { ok: false, code: 'unavailable', message: 'no answer from the relay' } satisfies Failure;
@@ -325,7 +354,7 @@ export class ChatClient {
           conversationId,
           afterSeq: this.lastSeq(conversationId),
         }));
-        const result = await this.request<SyncResult>('sync', { conversations });
+        const result = await this.request('sync', { conversations });
         if (!result.ok) return;
         this.applySync(result);
         if (result.more.length === 0) break;
@@ -381,7 +410,7 @@ export class ChatClient {
         // A first send skips the relay's lookup for a stored copy; anything that may have been sent
         // before (by this page, an earlier one or another tab) asks for it.
         const retry = !this.unsent.delete(item.clientMsgId);
-        const result = await this.request<{ message: Message }>('message:send', {
+        const result = await this.request('message:send', {
           conversationId,
           clientMsgId: item.clientMsgId,
           body: item.body,

@@ -7,9 +7,11 @@ export {
   type TimelineEntry,
 } from './chat-client';
 export {
+  type AgentChatClient,
   type AgentConnectOptions,
   connectAgent,
   connectVisitor,
+  type VisitorChatClient,
   type VisitorConnectOptions,
 } from './connect';
 export { type KeyValueStore, memoryStore, type OutboxItem } from './outbox';

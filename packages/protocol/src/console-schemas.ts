@@ -1,7 +1,18 @@
 // Runtime schemas for what the console sends: sign-in, administration, inbox queries and
 // conversation actions. Strict like the others: unknown keys are refused.
 import { z } from 'zod';
-import type { ConversationAction, InboxQuery, NotePayload, SiteAdminUpdate } from './console';
+import type {
+  AcceptInvitePayload,
+  AgentUpdate,
+  CannedPayload,
+  ConversationAction,
+  InboxQuery,
+  InvitePayload,
+  LoginPayload,
+  NotePayload,
+  SiteAdminUpdate,
+  SiteCreatePayload,
+} from './console';
 import { INBOX_VIEWS } from './console';
 import { clientIdSchema, idSchema, messageBodySchema } from './primitives';
 import { siteSettingsSchema } from './widget-schemas';
@@ -26,7 +37,7 @@ export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200)
 export const loginSchema = z.strictObject({
   email: emailSchema,
   password: z.string().min(1, 'enter your password').max(200),
-});
+}) satisfies z.ZodType<LoginPayload, unknown>;
 
 export const passwordChangeSchema = z.strictObject({
   currentPassword: z.string().min(1).max(200),
@@ -41,12 +52,12 @@ export const inviteSchema = z.strictObject({
   role: z.enum(['admin', 'agent']).default('agent'),
   siteIds: z.array(idSchema).max(100).default([]),
   teamIds: z.array(idSchema).max(50).default([]),
-});
+}) satisfies z.ZodType<Required<InvitePayload>, InvitePayload>;
 
 export const acceptInviteSchema = z.strictObject({
   token: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'malformed invite token'),
   password: passwordSchema,
-});
+}) satisfies z.ZodType<AcceptInvitePayload, unknown>;
 
 export const agentUpdateSchema = z.strictObject({
   name: nameSchema.optional(),
@@ -54,7 +65,7 @@ export const agentUpdateSchema = z.strictObject({
   siteIds: z.array(idSchema).max(100).optional(),
   teamIds: z.array(idSchema).max(50).optional(),
   active: z.boolean().optional(),
-});
+}) satisfies z.ZodType<AgentUpdate, unknown>;
 
 export const teamSchema = z.strictObject({ name: nameSchema });
 
@@ -65,7 +76,7 @@ export const cannedSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'shortcuts are 1-32 lower-case letters, digits, "-" or "_"'),
   body: messageBodySchema,
   shared: z.boolean().default(false),
-});
+}) satisfies z.ZodType<Required<CannedPayload>, CannedPayload>;
 
 export const tagSchema = z
   .string()
@@ -127,7 +138,7 @@ export const originSchema = z
 export const siteCreateSchema = z.strictObject({
   name: nameSchema,
   allowedOrigins: z.array(originSchema).max(50).default([]),
-});
+}) satisfies z.ZodType<Required<SiteCreatePayload>, SiteCreatePayload>;
 
 export const siteAdminUpdateSchema = z.strictObject({
   name: nameSchema.optional(),

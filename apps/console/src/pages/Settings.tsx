@@ -1,8 +1,8 @@
 // Administration: sites (origins, routing, first-response target, widget look and hours,
 // identity secret, embed snippet), agents and teams, and canned responses.
-import type { AgentProfile, CannedResponse, SiteAdminView, Team } from '@parley/protocol';
+import type { AgentProfile, CannedResponse, SignedInAgent, SiteAdminView, Team } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Me, problem } from '../api';
+import { api, problem } from '../api';
 import { WidgetSettingsForm } from '../components/WidgetSettingsForm';
 import { go } from '../route';
 
@@ -26,7 +26,7 @@ function useFlash() {
   return { run, view };
 }
 
-export function Settings({ me, tab }: { me: Me; tab: Tab }) {
+export function Settings({ me, tab }: { me: SignedInAgent; tab: Tab }) {
   const admin = me.agent.role === 'admin';
   return (
     <section class="settings" aria-label="Settings">
@@ -275,7 +275,7 @@ function SiteForm({
   );
 }
 
-function AgentsSettings({ me }: { me: Me }) {
+function AgentsSettings({ me }: { me: SignedInAgent }) {
   const [agents, setAgents] = useState<AgentProfile[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
   const [invite, setInvite] = useState({ email: '', name: '', role: 'agent' as 'admin' | 'agent' });
@@ -493,7 +493,7 @@ function AgentsSettings({ me }: { me: Me }) {
   );
 }
 
-function CannedSettings({ me }: { me: Me }) {
+function CannedSettings({ me }: { me: SignedInAgent }) {
   const [canned, setCanned] = useState<CannedResponse[]>([]);
   const [form, setForm] = useState({ shortcut: '', body: '', shared: false });
   const flash = useFlash();

@@ -2,7 +2,7 @@
 // conversation (timeline, composer, actions) and its visitor panel on the right. Every event
 // from the relay refreshes what it touches; alerts ring for new chats, replies in the agent's
 // own chats, transfers to them, mentions and first replies running late.
-import type { ChatClient } from '@parley/client';
+import type { AgentChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
 import type {
   AgentProfile,
@@ -14,10 +14,11 @@ import type {
   InboxQuery,
   InboxView,
   Message,
+  SignedInAgent,
   Team,
 } from '@parley/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, api, type Me, problem } from '../api';
+import { ApiError, api, problem } from '../api';
 import { Composer, type ComposerMode } from '../components/Composer';
 import { ConversationHeader } from '../components/ConversationHeader';
 import { InboxList } from '../components/InboxList';
@@ -47,8 +48,8 @@ export function Workspace({
   onSignOut,
   onPresence,
 }: {
-  me: Me;
-  client: ChatClient;
+  me: SignedInAgent;
+  client: AgentChatClient;
   view: InboxView;
   conversationId: string | null;
   onSignOut: () => void;
@@ -349,7 +350,7 @@ export function Workspace({
       return;
     }
     void client
-      .request<{ message: Message }>('note:send', { conversationId, clientMsgId: newClientId(), body }, 8000)
+      .request('note:send', { conversationId, clientMsgId: newClientId(), body }, 8000)
       .then((result) => {
         if (result.ok) return;
         toast('error', `Note not saved: ${result.message}`);

@@ -19,7 +19,7 @@ export function agentClient(url: string, token: string) {
 }
 
 /** Resolves once the client is connected and has finished its first sync. */
-export async function ready(client: ChatClient): Promise<ChatClient> {
+export async function ready<Client extends ChatClient>(client: Client): Promise<Client> {
   let refusal = '';
   client.socket.on('connect_error', (error) => {
     refusal = error.message;

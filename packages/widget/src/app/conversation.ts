@@ -1,13 +1,16 @@
 // Which conversation the widget shows, and what counts as unread: plain functions over what the
 // client holds, shared by the panel and the launcher's badge.
-import type { ChatClient } from '@parley/client';
+import type { VisitorChatClient } from '@parley/client';
 import type { Conversation, ProactiveMessage } from '@parley/protocol';
 
 /**
  * The visitor's newest conversation started after `freshSince` (set when they chose to start a
  * new one). A resolved one stays current, with its rating and "start a new conversation".
  */
-export function currentConversation(client: ChatClient, freshSince: string | null): Conversation | null {
+export function currentConversation(
+  client: VisitorChatClient,
+  freshSince: string | null,
+): Conversation | null {
   let newest: Conversation | null = null;
   for (const conversation of client.conversations.values()) {
     if (freshSince && conversation.createdAt <= freshSince) continue;
@@ -17,7 +20,7 @@ export function currentConversation(client: ChatClient, freshSince: string | nul
 }
 
 /** Agent messages the visitor has not seen yet. */
-export function unreadCount(client: ChatClient, conversation: Conversation | null): number {
+export function unreadCount(client: VisitorChatClient, conversation: Conversation | null): number {
   if (!conversation) return 0;
   return client
     .timeline(conversation.id)
@@ -31,7 +34,7 @@ export function unreadCount(client: ChatClient, conversation: Conversation | nul
 }
 
 /** The name of the agent who answered last, for the panel's header. */
-export function agentName(client: ChatClient, conversation: Conversation | null): string | null {
+export function agentName(client: VisitorChatClient, conversation: Conversation | null): string | null {
   if (!conversation) return null;
   const entries = client.timeline(conversation.id);
   for (let i = entries.length - 1; i >= 0; i--) {
