@@ -14,17 +14,10 @@ import type {
   SiteCreatePayload,
 } from './console';
 import { INBOX_VIEWS } from './console';
-import { clientIdSchema, idSchema, messageBodySchema } from './primitives';
+import { clientIdSchema, emailAddressSchema, idSchema, messageBodySchema } from './primitives';
 import { siteSettingsSchema } from './widget-schemas';
 
 const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
-
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(320)
-  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 
 /** At least 10 characters: long passwords beat clever ones. */
 export const passwordSchema = z
@@ -35,7 +28,7 @@ export const passwordSchema = z
 export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
 
 export const loginSchema = z.strictObject({
-  email: emailSchema,
+  email: emailAddressSchema,
   password: z.string().min(1, 'enter your password').max(200),
 }) satisfies z.ZodType<LoginPayload, unknown>;
 
@@ -47,7 +40,7 @@ export const passwordChangeSchema = z.strictObject({
 export const presenceSchema = z.strictObject({ presence: z.enum(['online', 'away', 'offline']) });
 
 export const inviteSchema = z.strictObject({
-  email: emailSchema,
+  email: emailAddressSchema,
   name: nameSchema,
   role: z.enum(['admin', 'agent']).default('agent'),
   siteIds: z.array(idSchema).max(100).default([]),

@@ -12,7 +12,7 @@ import type {
   ScheduleInput,
   SiteMeetingSettingsInput,
 } from './meetings';
-import { idSchema, timeZoneSchema } from './primitives';
+import { emailSchema, idSchema, timeZoneSchema } from './primitives';
 
 /** "HH:mm", 00:00 to 24:00. */
 export const wallTimeSchema = z
@@ -113,7 +113,7 @@ const linkTokenSchema = z.string().regex(/^[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}$/, 
 
 const attendeeSchema = z.strictObject({
   name: textSchema(200).refine((s) => s.length > 0, 'must not be empty'),
-  email: z.email().max(320),
+  email: emailSchema,
 });
 
 export const bookMeetingSchema = z.strictObject({

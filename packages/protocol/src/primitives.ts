@@ -1,6 +1,7 @@
 // The schema pieces every payload file shares. A leaf module: schemas.ts re-exports the payload
 // files, so they import these from here rather than from it (the cycle would leave them undefined).
 import { z } from 'zod';
+import { isEmailAddress } from './email-address';
 import { MAX_MESSAGE_LENGTH } from './limits';
 
 /** A 24-hex-digit ObjectId as a string. */
@@ -22,6 +23,25 @@ export const messageBodySchema = z
   .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
   .transform((s) => s.trim())
   .refine((s) => s.length > 0, 'must not be empty');
+
+/**
+ * An email address a person typed, trimmed, as isEmailAddress has it. The raw input is bounded
+ * before it is trimmed, so padding never lets a long string reach the rule.
+ * @example emailSchema.parse(' Jane@Example.com ') // 'Jane@Example.com'
+ */
+export const emailSchema = z
+  .string()
+  .max(320)
+  .transform((s) => s.trim())
+  .refine(isEmailAddress, 'must be a single email address');
+
+/**
+ * The same, in lower case: for the addresses Parley looks up or mails (an agent's sign-in, the
+ * email channel). One address, no display name, comments, whitespace or control characters, so
+ * it can never carry a second header or a second recipient.
+ * @example emailAddressSchema.parse(' Jane@Example.com ') // 'jane@example.com'
+ */
+export const emailAddressSchema = emailSchema.transform((s) => s.toLowerCase());
 
 /** True for a time zone name this runtime knows, e.g. "Europe/Bucharest" or "UTC". */
 export function isTimeZone(name: string): boolean {

@@ -13,7 +13,15 @@ import type {
 import { MAX_SYNC_CONVERSATIONS } from './limits';
 import { clientIdSchema, idSchema, messageBodySchema, seqSchema } from './primitives';
 
-export { clientIdSchema, idSchema, isTimeZone, messageBodySchema, timeZoneSchema } from './primitives';
+export {
+  clientIdSchema,
+  emailAddressSchema,
+  emailSchema,
+  idSchema,
+  isTimeZone,
+  messageBodySchema,
+  timeZoneSchema,
+} from './primitives';
 
 export const startConversationSchema = z.strictObject({
   startKey: clientIdSchema,

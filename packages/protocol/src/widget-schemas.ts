@@ -2,7 +2,7 @@
 // its default, so a site stored before a setting existed still parses to a complete SiteSettings.
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from './limits';
-import { clientIdSchema, idSchema, timeZoneSchema } from './primitives';
+import { clientIdSchema, emailSchema, idSchema, timeZoneSchema } from './primitives';
 import {
   type OfflineMessagePayload,
   type RatePayload,
@@ -27,13 +27,6 @@ const httpUrl = z
   .string()
   .max(2000)
   .regex(/^https?:\/\/[^\s/?#]+[^\s]*$/i, 'must be an http(s) URL');
-
-/** Loose but honest: something@something.tld, no spaces. */
-const emailSchema = z
-  .string()
-  .max(320)
-  .transform((s) => s.trim())
-  .refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), 'must be an email address');
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
 

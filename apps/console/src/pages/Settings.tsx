@@ -1,8 +1,9 @@
 // Administration: sites (origins, routing, first-response target, widget look and hours,
 // identity secret, embed snippet), agents and teams, and canned responses.
 import type { AgentProfile, CannedResponse, SignedInAgent, SiteAdminView, Team } from '@parley/protocol';
+import { isEmailAddress } from '@parley/protocol/email-address';
 import { useEffect, useState } from 'preact/hooks';
-import { api, problem } from '../api';
+import { ApiError, api, problem } from '../api';
 import { WidgetSettingsForm } from '../components/WidgetSettingsForm';
 import { go } from '../route';
 
@@ -300,6 +301,9 @@ function AgentsSettings({ me }: { me: SignedInAgent }) {
           onSubmit={(e) => {
             e.preventDefault();
             void flash.run(async () => {
+              // The relay's rule, checked here too so a typo is caught before the round trip.
+              if (!isEmailAddress(invite.email.trim()))
+                throw new ApiError('bad_request', 'Enter one email address, like ana@example.com', 400);
               const result = await api.invite({ ...invite, siteIds: allSiteIds, teamIds: [] });
               setInviteUrl(result.inviteUrl);
               setInvite({ email: '', name: '', role: 'agent' });

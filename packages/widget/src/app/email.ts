@@ -1,2 +1,4 @@
-// The widget's check of an email address: the same loose rule the relay applies.
-export const isEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
+// The widget's check of an email address as typed: trimmed, then the rule the relay applies.
+import { isEmailAddress } from '@parley/protocol/email-address';
+
+export const isEmail = (value: string) => isEmailAddress(value.trim());
