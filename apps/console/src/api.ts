@@ -1,16 +1,23 @@
 // The relay's HTTP API as the console calls it: same origin, the session cookie rides along,
 // and every failure arrives as an ApiError with the protocol's code and a readable message.
 import type {
+  AcceptInvitePayload,
   AgentProfile,
+  AgentUpdate,
+  CannedPayload,
   CannedResponse,
   ConversationAction,
   ConversationDetails,
   InboxCounts,
   InboxItem,
   InboxQuery,
+  InvitePayload,
+  LoginPayload,
   Presence,
+  SignedInAgent,
   SiteAdminUpdate,
   SiteAdminView,
+  SiteCreatePayload,
   Team,
 } from '@parley/protocol';
 
@@ -63,17 +70,6 @@ export function canWorkOn(agent: AgentProfile, siteId: string): boolean {
   return agent.active && !agent.invited && (agent.siteIds === null || agent.siteIds.includes(siteId));
 }
 
-export interface SiteSummary {
-  id: string;
-  name: string;
-  firstResponseTargetSec: number;
-}
-
-export interface Me {
-  agent: AgentProfile;
-  sites: SiteSummary[];
-}
-
 function queryString(query: Partial<InboxQuery> & { format?: string }): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query))
@@ -82,11 +78,14 @@ function queryString(query: Partial<InboxQuery> & { format?: string }): string {
 }
 
 export const api = {
-  me: () => call<Me>('GET', '/api/auth/me'),
+  me: () => call<SignedInAgent>('GET', '/api/auth/me'),
   login: (email: string, password: string) =>
-    call<{ agent: AgentProfile }>('POST', '/api/auth/login', { email, password }),
+    call<{ agent: AgentProfile }>('POST', '/api/auth/login', { email, password } satisfies LoginPayload),
   acceptInvite: (token: string, password: string) =>
-    call<{ agent: AgentProfile }>('POST', '/api/auth/invite', { token, password }),
+    call<{ agent: AgentProfile }>('POST', '/api/auth/invite', {
+      token,
+      password,
+    } satisfies AcceptInvitePayload),
   logout: () => call<object>('POST', '/api/auth/logout'),
   setPresence: (presence: Presence) => call<{ agent: AgentProfile }>('PUT', '/api/me/presence', { presence }),
 
@@ -104,28 +103,20 @@ export const api = {
     `/api/export?${queryString({ ...query, format })}`,
 
   agents: () => call<{ agents: AgentProfile[] }>('GET', '/api/agents'),
-  invite: (input: {
-    email: string;
-    name: string;
-    role: 'admin' | 'agent';
-    siteIds: string[];
-    teamIds: string[];
-  }) => call<{ agent: AgentProfile; inviteUrl: string }>('POST', '/api/agents', input),
-  updateAgent: (
-    id: string,
-    changes: Partial<Pick<AgentProfile, 'name' | 'role' | 'teamIds' | 'active'>> & { siteIds?: string[] },
-  ) => call<{ agent: AgentProfile }>('PATCH', `/api/agents/${id}`, changes),
+  invite: (input: InvitePayload) =>
+    call<{ agent: AgentProfile; inviteUrl: string }>('POST', '/api/agents', input),
+  updateAgent: (id: string, changes: AgentUpdate) =>
+    call<{ agent: AgentProfile }>('PATCH', `/api/agents/${id}`, changes),
   teams: () => call<{ teams: Team[] }>('GET', '/api/teams'),
   createTeam: (name: string) => call<{ team: Team }>('POST', '/api/teams', { name }),
   deleteTeam: (id: string) => call<object>('DELETE', `/api/teams/${id}`),
 
   canned: () => call<{ canned: CannedResponse[] }>('GET', '/api/canned'),
-  createCanned: (input: { shortcut: string; body: string; shared: boolean }) =>
-    call<{ canned: CannedResponse }>('POST', '/api/canned', input),
+  createCanned: (input: CannedPayload) => call<{ canned: CannedResponse }>('POST', '/api/canned', input),
   deleteCanned: (id: string) => call<object>('DELETE', `/api/canned/${id}`),
 
   sites: () => call<{ sites: SiteAdminView[] }>('GET', '/api/sites'),
-  createSite: (input: { name: string; allowedOrigins: string[] }) =>
+  createSite: (input: SiteCreatePayload) =>
     call<{ site: SiteAdminView; identitySecret: string }>('POST', '/api/sites', input),
   updateSite: (id: string, changes: SiteAdminUpdate) =>
     call<{ site: SiteAdminView }>('PATCH', `/api/sites/${id}`, changes),

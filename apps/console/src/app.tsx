@@ -1,8 +1,8 @@
 // The console shell: who is signed in, the live connection, and which screen the hash names.
-import type { AgentProfile, InboxView } from '@parley/protocol';
+import type { AgentProfile, InboxView, SignedInAgent } from '@parley/protocol';
 import { INBOX_VIEWS } from '@parley/protocol';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, type Me } from './api';
+import { api } from './api';
 import { Sidebar } from './components/Sidebar';
 import { EmailPage, emailTab } from './email/EmailPage';
 import { Workspace } from './inbox/Workspace';
@@ -16,7 +16,7 @@ import './app.css';
 
 export function App() {
   const route = useHashRoute();
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [me, setMe] = useState<SignedInAgent | null | undefined>(undefined);
 
   const load = useCallback(() => {
     api.me().then(setMe, () => setMe(null));
@@ -39,7 +39,15 @@ export function App() {
   return <SignedIn me={me} route={route} onMe={setMe} />;
 }
 
-function SignedIn({ me, route, onMe }: { me: Me; route: string[]; onMe: (me: Me | null) => void }) {
+function SignedIn({
+  me,
+  route,
+  onMe,
+}: {
+  me: SignedInAgent;
+  route: string[];
+  onMe: (me: SignedInAgent | null) => void;
+}) {
   const client = useLiveClient(() => onMe(null));
   const signOut = useCallback(() => {
     void api.logout().finally(() => onMe(null));

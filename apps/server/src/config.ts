@@ -1,27 +1,206 @@
-// Every setting the relay reads from its environment, in one place, with defaults that make
-// `pnpm start` work on a fresh clone.
+// Every setting the relay reads from its environment, in one place: one schema entry per
+// variable with what it is for and its default, from which the README's table is generated
+// (`pnpm config:table`). The defaults make `pnpm start` work on a fresh clone.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
-  return value;
-}
+/** A variable's meaning, and its default as the README says it when the schema cannot (derived ones). */
+const about = (description: string, shownDefault?: string) =>
+  shownDefault === undefined ? { description } : { description, shownDefault };
+
+const whole = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number')
+  .transform(Number)
+  .refine(Number.isSafeInteger, 'must be a whole number');
 
 /** A comma-separated list of whole minutes, e.g. "1440,60". */
-function minutesList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const values = raw.split(',').map((part) => Number(part.trim()));
-  if (values.some((v) => !Number.isInteger(v) || v <= 0)) {
-    throw new Error(`${name} must be whole minutes separated by commas, got "${raw}"`);
-  }
-  return values;
+const minutes = z
+  .string()
+  .transform((raw) => raw.split(',').map((part) => part.trim()))
+  .refine(
+    (parts) => parts.every((part) => /^\d{1,6}$/.test(part) && Number(part) > 0),
+    'must be whole minutes separated by commas',
+  )
+  .transform((parts) => parts.map(Number));
+
+/** On when set to 1. */
+const flag = z.string().transform((value) => value === '1');
+
+/** The environment the relay reads; an unset or empty variable takes its default. */
+export const environmentSchema = z.object({
+  MONGODB_URI: z
+    .string()
+    .optional()
+    .meta(
+      about(
+        'MongoDB to use; without it `pnpm start` runs the embedded engine and sets it',
+        'embedded engine',
+      ),
+    ),
+  MONGODB_DB: z.string().default('parley').meta(about('database name')),
+  PORT: whole.default(3000).meta(about('port the relay listens on')),
+  HOST: z.string().default('127.0.0.1').meta(about('address the relay listens on')),
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .meta(
+      about("the relay's public address (links, widget origin, embed snippet)", '`http://localhost:$PORT`'),
+    ),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .meta(about('Redis for fan-out between relay nodes; without it one node runs alone', 'none')),
+  PARLEY_DB_DIR: z.string().default('.data/db').meta(about("the embedded engine's data folder")),
+  PARLEY_DB_PORT: whole.default(27117).meta(about("the embedded engine's port")),
+  PARLEY_SOCKET_RATE: whole.default(10).meta(about('messages one socket may send per second, sustained')),
+  PARLEY_SOCKET_BURST: whole.default(20).meta(about('messages one socket may send in a burst')),
+  PARLEY_SITE_RATE: whole
+    .default(500)
+    .meta(about('messages one site may receive per second, all sockets together')),
+  PARLEY_EVENT_RATE: whole
+    .default(20)
+    .meta(
+      about('other events (sync, seen, typing, pages...) one socket may send per second; twice in a burst'),
+    ),
+  PARLEY_SOCKETS_PER_ADDRESS: whole
+    .default(20)
+    .meta(about('visitor sockets one client address may hold open at once')),
+  PARLEY_STARTS_PER_MIN: whole
+    .default(30)
+    .meta(about('conversations one client address may start a minute (and in a burst)')),
+  PARLEY_BATCH_WINDOW_MS: whole
+    .default(0)
+    .meta(about('how long sends wait to be written as one batch, in ms; 0 starts the next batch at once')),
+  PARLEY_SESSION_TTL_HOURS: whole
+    .default(12)
+    .meta(about('how long a console session lasts without signing in again, in hours')),
+  PARLEY_LOGIN_ATTEMPTS_PER_MIN: whole
+    .default(5)
+    .meta(about('sign-in attempts allowed per email and per client address each minute')),
+  PARLEY_SNOOZE_TICK_MS: whole
+    .default(15_000)
+    .meta(about('how often snoozed conversations whose time has come are brought back, in ms')),
+  PARLEY_CONSOLE_DIR: z
+    .string()
+    .optional()
+    .meta(about('the built console, served at /console/', '`apps/console/dist`')),
+  PARLEY_WIDGET_DIR: z
+    .string()
+    .optional()
+    .meta(about('the built widget (loader and iframe app), served at /widget/', '`packages/widget/dist`')),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .meta(about('outbound mail server (`smtp://user:pass@host:587`)', 'the dev Mailbox')),
+  PARLEY_SMTP_PORT: whole
+    .optional()
+    .meta(
+      about(
+        "port of the built-in SMTP server for visitors' replies; 0: any free port",
+        'not started; `2525` under `pnpm start`',
+      ),
+    ),
+  PARLEY_SMTP_TLS_KEY: z
+    .string()
+    .optional()
+    .meta(about('PEM key file: with the certificate, the built-in SMTP server offers STARTTLS', 'none')),
+  PARLEY_SMTP_TLS_CERT: z
+    .string()
+    .optional()
+    .meta(about('PEM certificate file, set with PARLEY_SMTP_TLS_KEY', 'none')),
+  PARLEY_INBOUND_DOMAIN: z
+    .string()
+    .default('parley.localhost')
+    .meta(about('domain of the reply addresses (`reply+<token>@<domain>`); its MX points at Parley')),
+  PARLEY_EMAIL_FROM: z
+    .string()
+    .optional()
+    .meta(about('the From address of every email Parley sends', '`parley@$PARLEY_INBOUND_DOMAIN`')),
+  PARLEY_INBOUND_SECRET: z
+    .string()
+    .optional()
+    .meta(
+      about(
+        'shared secret that signs raw MIME posted to `/api/email/inbound`; unset: that door is closed',
+        'none',
+      ),
+    ),
+  PARLEY_LINK_SECRET: z
+    .string()
+    .optional()
+    .meta(
+      about(
+        'secret that signs "continue in the browser" links; set it so links survive a restart',
+        'random per process; kept in `.data` under `pnpm start`',
+      ),
+    ),
+  PARLEY_EMAIL_FALLBACK_MS: whole
+    .default(2 * 60_000)
+    .meta(about("how long an agent's chat reply may stay unseen before it goes out by email, in ms")),
+  PARLEY_EMAIL_TICK_MS: whole
+    .default(1_000)
+    .meta(about('how often the email worker looks for due emails (fallbacks, retries), in ms')),
+  PARLEY_EMAIL_RECOVER_AFTER_MS: whole
+    .default(30_000)
+    .meta(about('how old an unscheduled agent reply must be before a worker schedules its email, in ms')),
+  PARLEY_DEV_MAILBOX: flag
+    .default(false)
+    .meta(
+      about(
+        "`1`: the built-in SMTP server keeps every outbound email for the console's Mailbox",
+        'off; on under `pnpm start` without SMTP_URL',
+      ),
+    ),
+  PARLEY_EMAIL_VERIFY: z
+    .string()
+    .transform((value) => value !== '0')
+    .default(true)
+    .meta(
+      about(
+        '`0`: take inbound replies unchecked; else DKIM, SPF and DMARC failures are held',
+        'on, dev Mailbox too (its own replies exempt)',
+      ),
+    ),
+  DEMO_SHOP_ORIGINS: z
+    .string()
+    .default('http://localhost:4000,http://127.0.0.1:4000')
+    .transform((list) => list.split(','))
+    .meta(about('the origins the demo site seeded on an empty database allows')),
+  PARLEY_MEETING_REMINDERS: minutes
+    .default([24 * 60, 60])
+    .meta(about('minutes before a meeting that reminders go out, for sites that set none')),
+  PARLEY_MEETING_ROOM_URL: z
+    .string()
+    .default('https://meet.jit.si/parley-{room}')
+    .meta(about('video room of sites that set no meeting link; `{room}` becomes a random room name')),
+  PARLEY_MEETING_TICK_MS: whole
+    .default(30_000)
+    .meta(about('how often the meetings worker looks for due reminders, in ms')),
+  PARLEY_CHROMIUM: z
+    .string()
+    .default('/usr/bin/chromium')
+    .meta(about('the Chromium the end-to-end tests drive (tests only)')),
+});
+
+export type Environment = z.output<typeof environmentSchema>;
+
+/**
+ * The environment read against the schema; a variable set to nonsense stops the process with
+ * its name and what it must be.
+ * @example readEnvironment({ PORT: '8080' }).PORT // 8080
+ */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0]);
+  throw new Error(`${name} ${issue?.message ?? 'is malformed'}, got "${env[name]}"`);
 }
 
 export interface Config {
@@ -105,48 +284,85 @@ function tlsFiles(keyPath: string | undefined, certPath: string | undefined): Co
   return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
 }
 
+/**
+ * The relay's settings from its environment.
+ * @example const relay = await startRelay({ ...loadConfig(), port: 0 })
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = int(env, 'PORT', 3000);
-  const host = env.HOST ?? '127.0.0.1';
-  const inboundDomain = env.PARLEY_INBOUND_DOMAIN ?? 'parley.localhost';
+  const read = readEnvironment(env);
+  const devMailbox = read.PARLEY_DEV_MAILBOX;
   return {
-    mongodbUri: env.MONGODB_URI ?? '',
-    dbName: env.MONGODB_DB ?? 'parley',
-    host,
-    port,
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
-    redisUrl: env.REDIS_URL || undefined,
-    socketRatePerSec: int(env, 'PARLEY_SOCKET_RATE', 10),
-    socketBurst: int(env, 'PARLEY_SOCKET_BURST', 20),
-    siteRatePerSec: int(env, 'PARLEY_SITE_RATE', 500),
-    eventRatePerSec: int(env, 'PARLEY_EVENT_RATE', 20),
-    socketsPerAddress: int(env, 'PARLEY_SOCKETS_PER_ADDRESS', 20),
-    startsPerMinute: int(env, 'PARLEY_STARTS_PER_MIN', 30),
-    batchWindowMs: int(env, 'PARLEY_BATCH_WINDOW_MS', 0),
-    sessionTtlHours: int(env, 'PARLEY_SESSION_TTL_HOURS', 12),
-    loginAttemptsPerMinute: int(env, 'PARLEY_LOGIN_ATTEMPTS_PER_MIN', 5),
-    snoozeTickMs: int(env, 'PARLEY_SNOOZE_TICK_MS', 15_000),
-    consoleDir: env.PARLEY_CONSOLE_DIR ?? fileURLToPath(new URL('../../console/dist', import.meta.url)),
+    mongodbUri: read.MONGODB_URI ?? '',
+    dbName: read.MONGODB_DB,
+    host: read.HOST,
+    port: read.PORT,
+    publicUrl: read.PUBLIC_URL ?? `http://localhost:${read.PORT}`,
+    redisUrl: read.REDIS_URL,
+    socketRatePerSec: read.PARLEY_SOCKET_RATE,
+    socketBurst: read.PARLEY_SOCKET_BURST,
+    siteRatePerSec: read.PARLEY_SITE_RATE,
+    eventRatePerSec: read.PARLEY_EVENT_RATE,
+    socketsPerAddress: read.PARLEY_SOCKETS_PER_ADDRESS,
+    startsPerMinute: read.PARLEY_STARTS_PER_MIN,
+    batchWindowMs: read.PARLEY_BATCH_WINDOW_MS,
+    sessionTtlHours: read.PARLEY_SESSION_TTL_HOURS,
+    loginAttemptsPerMinute: read.PARLEY_LOGIN_ATTEMPTS_PER_MIN,
+    snoozeTickMs: read.PARLEY_SNOOZE_TICK_MS,
+    consoleDir: read.PARLEY_CONSOLE_DIR ?? fileURLToPath(new URL('../../console/dist', import.meta.url)),
     widgetDir:
-      env.PARLEY_WIDGET_DIR ?? fileURLToPath(new URL('../../../packages/widget/dist', import.meta.url)),
-    smtpUrl: env.SMTP_URL || undefined,
-    inboundSmtpPort: env.PARLEY_SMTP_PORT ? int(env, 'PARLEY_SMTP_PORT', 0) : null,
-    inboundTls: tlsFiles(env.PARLEY_SMTP_TLS_KEY, env.PARLEY_SMTP_TLS_CERT),
-    inboundDomain,
-    emailFrom: env.PARLEY_EMAIL_FROM ?? `parley@${inboundDomain}`,
-    inboundSecret: env.PARLEY_INBOUND_SECRET ?? '',
+      read.PARLEY_WIDGET_DIR ?? fileURLToPath(new URL('../../../packages/widget/dist', import.meta.url)),
+    smtpUrl: read.SMTP_URL,
+    inboundSmtpPort: read.PARLEY_SMTP_PORT ?? null,
+    inboundTls: tlsFiles(read.PARLEY_SMTP_TLS_KEY, read.PARLEY_SMTP_TLS_CERT),
+    inboundDomain: read.PARLEY_INBOUND_DOMAIN,
+    emailFrom: read.PARLEY_EMAIL_FROM ?? `parley@${read.PARLEY_INBOUND_DOMAIN}`,
+    inboundSecret: read.PARLEY_INBOUND_SECRET ?? '',
     // A per-process secret keeps links safe on a fresh clone; set it so links survive a restart.
-    linkSecret: env.PARLEY_LINK_SECRET || randomBytes(32).toString('base64url'),
-    emailFallbackMs: int(env, 'PARLEY_EMAIL_FALLBACK_MS', 2 * 60_000),
-    emailTickMs: int(env, 'PARLEY_EMAIL_TICK_MS', 1_000),
-    emailRecoverAfterMs: int(env, 'PARLEY_EMAIL_RECOVER_AFTER_MS', 30_000),
-    devMailbox: env.PARLEY_DEV_MAILBOX === '1',
-    demoShopOrigins: (env.DEMO_SHOP_ORIGINS ?? 'http://localhost:4000,http://127.0.0.1:4000').split(','),
-    emailVerify: env.PARLEY_EMAIL_VERIFY !== '0',
-    meetingReminderMinutes: minutesList(env, 'PARLEY_MEETING_REMINDERS', [24 * 60, 60]),
-    meetingRoomPattern: env.PARLEY_MEETING_ROOM_URL ?? 'https://meet.jit.si/parley-{room}',
-    meetingTickMs: int(env, 'PARLEY_MEETING_TICK_MS', 30_000),
+    linkSecret: read.PARLEY_LINK_SECRET ?? randomBytes(32).toString('base64url'),
+    emailFallbackMs: read.PARLEY_EMAIL_FALLBACK_MS,
+    emailTickMs: read.PARLEY_EMAIL_TICK_MS,
+    emailRecoverAfterMs: read.PARLEY_EMAIL_RECOVER_AFTER_MS,
+    devMailbox,
+    demoShopOrigins: read.DEMO_SHOP_ORIGINS,
+    emailVerify: read.PARLEY_EMAIL_VERIFY,
+    meetingReminderMinutes: read.PARLEY_MEETING_REMINDERS,
+    meetingRoomPattern: read.PARLEY_MEETING_ROOM_URL,
+    meetingTickMs: read.PARLEY_MEETING_TICK_MS,
   };
 }
 
-export const DATA_DIR = resolve(process.env.PARLEY_DATA_DIR ?? '.data');
+/** How a default reads in the README: what the schema gives an unset variable, or what it says. */
+function shownDefault(schema: z.ZodType): string {
+  const { shownDefault: said } = schema.meta() ?? {};
+  if (typeof said === 'string') return said;
+  const value: unknown = schema.parse(undefined);
+  return `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
+}
+
+export const CONFIG_TABLE_START =
+  '<!-- config-table:start (pnpm config:table writes this table from apps/server/src/config.ts) -->';
+export const CONFIG_TABLE_END = '<!-- config-table:end -->';
+
+/**
+ * The README's table of settings, one row per variable of the schema, in the schema's order.
+ * @example writeFileSync('README.md', withConfigTable(readFileSync('README.md', 'utf8')))
+ */
+export function configTable(): string {
+  const rows = Object.entries(environmentSchema.shape).map(([name, schema]) => [
+    `\`${name}\``,
+    shownDefault(schema),
+    String(schema.meta()?.description ?? ''),
+  ]);
+  const header = ['variable', 'default', 'meaning'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+/** `readme` with the text between the table's markers replaced by configTable(). */
+export function withConfigTable(readme: string): string {
+  const start = readme.indexOf(CONFIG_TABLE_START);
+  const end = readme.indexOf(CONFIG_TABLE_END);
+  if (start < 0 || end < start) throw new Error('README.md has no config-table markers');
+  return `${readme.slice(0, start + CONFIG_TABLE_START.length)}\n${configTable()}\n${readme.slice(end)}`;
+}

@@ -2,15 +2,19 @@
 // with the same client id until the relay acks, tracks each timeline's lastSeq and replays what
 // it missed on every (re)connect, on `online`, and when the page becomes visible again.
 import type {
+  AckedEvent,
+  AckResult,
+  ClientToServerEvents,
+  EventPayload,
   Failure,
   Message,
-  Result,
   SeenEvent,
   ServerToClientEvents,
   SyncResult,
   TypingEvent,
   VisitorClientToServerEvents,
   VisitorConversation,
+  VisitorServerToClientEvents,
   VisitorSession,
 } from '@parley/protocol';
 import { MAX_MESSAGE_LENGTH, MAX_SYNC_CONVERSATIONS, RETRYABLE_CODES } from '@parley/protocol';
@@ -61,7 +65,19 @@ interface PageTarget extends EventTargetLike {
   document?: EventTargetLike & { visibilityState: string };
 }
 
-type AnySocket<C extends VisitorConversation> = Socket<ServerToClientEvents<C>, VisitorClientToServerEvents>;
+/** What a namespace's `conversation` events carry: a visitor's view, or an agent's whole Conversation. */
+export type ConversationOf<Listen> =
+  Listen extends ServerToClientEvents<infer C extends VisitorConversation> ? C : never;
+
+/**
+ * What every client listens for and sends: the events of both namespaces, with the namespace's
+ * conversation shape, and `session`, which only a visitor is sent. socket.io cannot type `on`
+ * over a generic event map, so the client's own listeners and requests go through this view.
+ */
+type SharedSocket<C extends VisitorConversation> = Socket<
+  ServerToClientEvents<C> & Pick<VisitorServerToClientEvents, 'session'>,
+  ClientToServerEvents<C>
+>;
 
 const randomId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
@@ -71,13 +87,24 @@ const randomId = () =>
 /** A fresh client-generated id for a message or a conversation start. */
 export const newClientId = randomId;
 
-/** `C`: what the relay tells this side of a conversation (visitors: VisitorConversation; agents: Conversation). */
-export class ChatClient<C extends VisitorConversation = VisitorConversation> {
-  readonly conversations = new Map<string, C>();
+/**
+ * A connection to one namespace: `Listen` is what the relay sends it, `Emit` what it may send;
+ * the conversation shape follows from `Listen` (ConversationOf). connectVisitor and connectAgent
+ * answer the two (VisitorChatClient, AgentChatClient); a bare `ChatClient` is a visitor's. Either
+ * namespace's maps meet both bounds: a visitor's conversation is the narrower shape.
+ */
+export class ChatClient<
+  Listen extends ServerToClientEvents = VisitorServerToClientEvents,
+  Emit extends ClientToServerEvents<VisitorConversation> = VisitorClientToServerEvents,
+> {
+  readonly conversations = new Map<string, ConversationOf<Listen>>();
   private readonly timelines = new Map<string, Timeline>();
   private readonly followed = new Set<string>();
   private readonly outbox: Outbox;
-  private readonly listeners = new Map<keyof ChatClientEvents<C>, Set<(...args: never[]) => void>>();
+  private readonly listeners = new Map<
+    keyof ChatClientEvents<ConversationOf<Listen>>,
+    Set<(...args: never[]) => void>
+  >();
   private readonly ackTimeoutMs: number;
   private generation = 0;
   private flushing = false;
@@ -89,7 +116,7 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
   session: VisitorSession | null = null;
 
   constructor(
-    readonly socket: AnySocket<C>,
+    readonly socket: SharedSocket<ConversationOf<Listen>> & Socket<Listen, Emit>,
     options: ChatClientOptions = {},
   ) {
     this.outbox = new Outbox(options.store ?? memoryStore(), `${options.storageKey ?? 'parley'}:outbox`);
@@ -140,7 +167,10 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
     };
   }
 
-  on<E extends keyof ChatClientEvents<C>>(event: E, listener: ChatClientEvents<C>[E]): () => void {
+  on<E extends keyof ChatClientEvents<ConversationOf<Listen>>>(
+    event: E,
+    listener: ChatClientEvents<ConversationOf<Listen>>[E],
+  ): () => void {
     let set = this.listeners.get(event);
     if (!set) {
       set = new Set();
@@ -150,9 +180,9 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
     return () => set.delete(listener as (...args: never[]) => void);
   }
 
-  private emit<E extends keyof ChatClientEvents<C>>(
+  private emit<E extends keyof ChatClientEvents<ConversationOf<Listen>>>(
     event: E,
-    ...args: Parameters<ChatClientEvents<C>[E]>
+    ...args: Parameters<ChatClientEvents<ConversationOf<Listen>>[E]>
   ): void {
     for (const listener of this.listeners.get(event) ?? []) (listener as (...a: unknown[]) => void)(...args);
   }
@@ -166,7 +196,7 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
     return timeline;
   }
 
-  private upsertConversation(conversation: C): void {
+  private upsertConversation(conversation: ConversationOf<Listen>): void {
     this.conversations.set(conversation.id, conversation);
     this.emit('conversation', conversation);
     this.emit('change');
@@ -281,8 +311,11 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
   }
 
   /** Starts (or, for a retried key, finds) a visitor conversation. */
-  async start(startKey: string): Promise<Result<{ conversation: C }>> {
-    const result = await this.request<{ conversation: C }>('conversation:start', { startKey });
+  async start(
+    this: ChatClient<VisitorServerToClientEvents, VisitorClientToServerEvents>,
+    startKey: string,
+  ): Promise<AckResult<VisitorClientToServerEvents, 'conversation:start'>> {
+    const result = await this.request('conversation:start', { startKey });
     if (result.ok) {
       this.followed.add(result.conversation.id);
       this.outbox.bind(startKey, result.conversation.id);
@@ -292,19 +325,26 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
   }
 
   /**
-   * Emits an event that the relay acks, and answers the ack; 'unavailable' when no answer comes
-   * within `timeoutMs`. For the events this class has no method for (availability, notes...).
-   * @example const result = await client.request<{ availability: Availability }>('availability', {})
+   * Emits one of this namespace's acked events and answers the ack, typed by the event map as
+   * socket.io's `emitWithAck` is; 'unavailable' when no answer comes within `timeoutMs`. For the
+   * events this class has no method for (availability, notes...).
+   * @example const result = await client.request('availability', {}) // Result<{ availability }>
    */
-  async request<T extends object>(
-    event: string,
-    payload: unknown,
-    timeoutMs = this.ackTimeoutMs,
-  ): Promise<Result<T>> {
+  request<E extends AckedEvent<Emit>>(
+    event: E,
+    payload: EventPayload<Emit, E>,
+    timeoutMs?: number,
+  ): Promise<AckResult<Emit, E>>;
+  /** The events of both namespaces, for this class's own calls, where `Emit` is still open. */
+  request<E extends AckedEvent<ClientToServerEvents<ConversationOf<Listen>>>>(
+    event: E,
+    payload: EventPayload<ClientToServerEvents<ConversationOf<Listen>>, E>,
+    timeoutMs?: number,
+  ): Promise<AckResult<ClientToServerEvents<ConversationOf<Listen>>, E>>;
+  async request(event: string, payload: unknown, timeoutMs = this.ackTimeoutMs): Promise<unknown> {
     try {
-      const socket = this.socket.timeout(timeoutMs) as unknown as {
-        emitWithAck(event: string, payload: unknown): Promise<Result<T>>;
-      };
+      // The overloads above type the call; socket.io's own types cannot follow a generic map here.
+      const socket: Socket = this.socket.timeout(timeoutMs);
       return await socket.emitWithAck(event, payload);
     } catch {
       return { ok: false, code: 'unavailable', message: 'no answer from the relay' } satisfies Failure;
@@ -330,7 +370,7 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
           conversationId,
           afterSeq: this.lastSeq(conversationId),
         }));
-        const result = await this.request<SyncResult<C>>('sync', { conversations });
+        const result = await this.request('sync', { conversations });
         if (!result.ok) return;
         this.applySync(result);
         if (result.more.length === 0) break;
@@ -343,7 +383,7 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
     }
   }
 
-  private applySync(result: SyncResult<C>): void {
+  private applySync(result: SyncResult<ConversationOf<Listen>>): void {
     for (const conversation of result.conversations) {
       this.followed.add(conversation.id);
       this.conversations.set(conversation.id, conversation);
@@ -386,7 +426,7 @@ export class ChatClient<C extends VisitorConversation = VisitorConversation> {
         // A first send skips the relay's lookup for a stored copy; anything that may have been sent
         // before (by this page, an earlier one or another tab) asks for it.
         const retry = !this.unsent.delete(item.clientMsgId);
-        const result = await this.request<{ message: Message }>('message:send', {
+        const result = await this.request('message:send', {
           conversationId,
           clientMsgId: item.clientMsgId,
           body: item.body,

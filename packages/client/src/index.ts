@@ -3,13 +3,16 @@ export {
   ChatClient,
   type ChatClientEvents,
   type ChatClientOptions,
+  type ConversationOf,
   newClientId,
   type TimelineEntry,
 } from './chat-client';
 export {
+  type AgentChatClient,
   type AgentConnectOptions,
   connectAgent,
   connectVisitor,
+  type VisitorChatClient,
   type VisitorConnectOptions,
 } from './connect';
 export { type KeyValueStore, memoryStore, type OutboxItem } from './outbox';

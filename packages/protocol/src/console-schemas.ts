@@ -1,17 +1,30 @@
 // Runtime schemas for what the console sends: sign-in, administration, inbox queries and
 // conversation actions. Strict like the others: unknown keys are refused.
 import { z } from 'zod';
-import type { ConversationAction, InboxQuery, NotePayload, SiteAdminUpdate } from './console';
+import type {
+  AcceptInvitePayload,
+  AgentUpdate,
+  CannedPayload,
+  ConversationAction,
+  InboxQuery,
+  InvitePayload,
+  LoginPayload,
+  NotePayload,
+  SiteAdminUpdate,
+  SiteCreatePayload,
+} from './console';
 import { INBOX_VIEWS } from './console';
-import { bounded, clientIdSchema, idSchema, messageBodySchema, patterned } from './primitives';
+import {
+  bounded,
+  clientIdSchema,
+  emailAddressSchema,
+  idSchema,
+  messageBodySchema,
+  patterned,
+} from './primitives';
 import { siteSettingsSchema } from './widget-schemas';
 
 const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
-
-export const emailSchema = bounded(320)
-  .trim()
-  .toLowerCase()
-  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 
 /** At least 10 characters: long passwords beat clever ones. */
 export const passwordSchema = z
@@ -22,9 +35,9 @@ export const passwordSchema = z
 export const nameSchema = bounded(200).trim().min(1, 'must not be empty');
 
 export const loginSchema = z.strictObject({
-  email: emailSchema,
+  email: emailAddressSchema,
   password: z.string().min(1, 'enter your password').max(200),
-});
+}) satisfies z.ZodType<LoginPayload, unknown>;
 
 export const passwordChangeSchema = z.strictObject({
   currentPassword: z.string().min(1).max(200),
@@ -34,17 +47,17 @@ export const passwordChangeSchema = z.strictObject({
 export const presenceSchema = z.strictObject({ presence: z.enum(['online', 'away', 'offline']) });
 
 export const inviteSchema = z.strictObject({
-  email: emailSchema,
+  email: emailAddressSchema,
   name: nameSchema,
   role: z.enum(['admin', 'agent']).default('agent'),
   siteIds: z.array(idSchema).max(100).default([]),
   teamIds: z.array(idSchema).max(50).default([]),
-});
+}) satisfies z.ZodType<Required<InvitePayload>, InvitePayload>;
 
 export const acceptInviteSchema = z.strictObject({
   token: patterned(128, /^[A-Za-z0-9_-]{20,128}$/, 'malformed invite token'),
   password: passwordSchema,
-});
+}) satisfies z.ZodType<AcceptInvitePayload, unknown>;
 
 export const agentUpdateSchema = z.strictObject({
   name: nameSchema.optional(),
@@ -52,7 +65,7 @@ export const agentUpdateSchema = z.strictObject({
   siteIds: z.array(idSchema).max(100).optional(),
   teamIds: z.array(idSchema).max(50).optional(),
   active: z.boolean().optional(),
-});
+}) satisfies z.ZodType<AgentUpdate, unknown>;
 
 export const teamSchema = z.strictObject({ name: nameSchema });
 
@@ -62,7 +75,7 @@ export const cannedSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'shortcuts are 1-32 lower-case letters, digits, "-" or "_"'),
   body: messageBodySchema,
   shared: z.boolean().default(false),
-});
+}) satisfies z.ZodType<Required<CannedPayload>, CannedPayload>;
 
 export const tagSchema = bounded(100)
   .trim()
@@ -122,7 +135,7 @@ export const originSchema = bounded(300)
 export const siteCreateSchema = z.strictObject({
   name: nameSchema,
   allowedOrigins: z.array(originSchema).max(50).default([]),
-});
+}) satisfies z.ZodType<Required<SiteCreatePayload>, SiteCreatePayload>;
 
 export const siteAdminUpdateSchema = z.strictObject({
   name: nameSchema.optional(),

@@ -166,6 +166,62 @@ export interface SiteAdminUpdate {
   widget?: SiteSettings;
 }
 
+/** `POST /api/auth/login`. */
+export interface LoginPayload {
+  email: string;
+  password: string;
+}
+
+/** `POST /api/auth/invite`: an invited agent picks a password. */
+export interface AcceptInvitePayload {
+  token: string;
+  password: string;
+}
+
+/** `POST /api/agents`: an admin invites an agent (role, sites and teams default to agent, none, none). */
+export interface InvitePayload {
+  email: string;
+  name: string;
+  role?: AgentRole;
+  siteIds?: string[];
+  teamIds?: string[];
+}
+
+/** `PATCH /api/agents/:id`. */
+export interface AgentUpdate {
+  name?: string;
+  role?: AgentRole;
+  siteIds?: string[];
+  teamIds?: string[];
+  active?: boolean;
+}
+
+/** `POST /api/canned`: a saved reply, the agent's own unless `shared`. */
+export interface CannedPayload {
+  shortcut: string;
+  body: string;
+  shared?: boolean;
+}
+
+/** `POST /api/sites`. */
+export interface SiteCreatePayload {
+  name: string;
+  allowedOrigins?: string[];
+}
+
+/** A site as the signed-in agent's console lists it. */
+export interface SiteSummary {
+  id: string;
+  name: string;
+  firstResponseTargetSec: number;
+}
+
+/** `GET /api/auth/me`: who is signed in, and the sites they work on. */
+export interface SignedInAgent {
+  agent: AgentProfile;
+  sites: SiteSummary[];
+}
+
 /** Agent → relay events the console adds. Merged into AgentClientToServerEvents. */
 export type ConsoleClientToServerEvents = {
   /** A private note, seen by agents only; `@Name` mentions notify the agents named. */

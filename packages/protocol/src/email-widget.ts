@@ -2,9 +2,8 @@
 // socket events, with the runtime schemas that guard them.
 import { z } from 'zod';
 import type { VisitorConversation } from './domain';
-import { emailAddressSchema } from './email-schemas';
 import type { Ack } from './events';
-import { idSchema } from './primitives';
+import { emailAddressSchema, idSchema } from './primitives';
 
 /** `conversation:email`: the visitor asks to continue their conversation by email. */
 export interface EmailMeInsteadPayload {

@@ -77,22 +77,59 @@ export interface VisitorClientToServerEvents
 
 export interface AgentClientToServerEvents extends ClientToServerEvents, ConsoleClientToServerEvents {}
 
-/** `C`: what the namespace tells of a conversation (visitors get VisitorConversation). */
+/**
+ * Events the relay sends in both namespaces. `C`: what the namespace tells of a conversation
+ * (visitors get VisitorConversation).
+ */
 export interface ServerToClientEvents<C extends VisitorConversation = Conversation> {
   message: (message: Message) => void;
   conversation: (conversation: C) => void;
   typing: (event: TypingEvent) => void;
   seen: (event: SeenEvent) => void;
-  /** Sent to a visitor once per connection: the identity to keep and present next time. */
+}
+
+/** What the relay sends a visitor. */
+export interface VisitorServerToClientEvents extends ServerToClientEvents<VisitorConversation> {
+  /** Sent once per connection: the identity to keep and present next time. */
   session: (session: VisitorSession) => void;
-  /** Sent to agents: what the relay knows of this visitor (page, attributes, profile) changed. */
-  visitor: (event: { visitorId: string }) => void;
   /**
    * Sent to a site's visitors when whether anyone can answer changed: an agent who may answer
    * came, went, stepped away or came back. (Business hours are asked for on each connection.)
    */
   availability: (availability: Availability) => void;
 }
+
+/** What the relay sends an agent. */
+export interface AgentServerToClientEvents extends ServerToClientEvents<Conversation> {
+  /** What the relay knows of this visitor (page, attributes, profile) changed. */
+  visitor: (event: { visitorId: string }) => void;
+}
+
+/** The events of a map that the relay acks, e.g. `AckedEvent<AgentClientToServerEvents>`. */
+export type AckedEvent<Events> = {
+  [E in keyof Events]: Events[E] extends (...args: infer A) => void
+    ? A extends [unknown, (result: never) => void]
+      ? E
+      : never
+    : never;
+}[keyof Events] &
+  string;
+
+/** What the sender of an event passes, e.g. `EventPayload<ClientToServerEvents, 'sync'>` is a SyncPayload. */
+export type EventPayload<Events, E extends keyof Events> = Events[E] extends (
+  payload: infer P,
+  ...rest: never[]
+) => void
+  ? P
+  : never;
+
+/** What the relay acks an event with, e.g. `AckResult<ClientToServerEvents, 'sync'>` is `Result<SyncResult>`. */
+export type AckResult<Events, E extends keyof Events> = Events[E] extends (
+  payload: never,
+  ack: (result: infer R) => void,
+) => void
+  ? R
+  : never;
 
 /** Handshake `auth` of the visitor namespace. */
 export interface VisitorAuth {

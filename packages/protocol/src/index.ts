@@ -2,8 +2,11 @@
 // the runtime schemas live in `@parley/protocol/schemas` so browser bundles stay small.
 
 export type {
+  AcceptInvitePayload,
   AgentProfile,
   AgentRole,
+  AgentUpdate,
+  CannedPayload,
   CannedResponse,
   ConversationAction,
   ConversationDetails,
@@ -11,11 +14,16 @@ export type {
   InboxItem,
   InboxQuery,
   InboxView,
+  InvitePayload,
+  LoginPayload,
   NotePayload,
   PageView,
   Presence,
+  SignedInAgent,
   SiteAdminUpdate,
   SiteAdminView,
+  SiteCreatePayload,
+  SiteSummary,
   Team,
   VisitorContext,
   VisitorPanel,
@@ -60,9 +68,13 @@ export type { ErrorCode, Failure, Result } from './errors';
 export { ERROR_CODES, failure, HTTP_STATUS, RETRYABLE_CODES } from './errors';
 export type {
   Ack,
+  AckedEvent,
+  AckResult,
   AgentAuth,
   AgentClientToServerEvents,
+  AgentServerToClientEvents,
   ClientToServerEvents,
+  EventPayload,
   SeenPayload,
   SendMessagePayload,
   ServerToClientEvents,
@@ -72,6 +84,7 @@ export type {
   TypingPayload,
   VisitorAuth,
   VisitorClientToServerEvents,
+  VisitorServerToClientEvents,
 } from './events';
 export {
   AGENT_EVENTS,

@@ -13,7 +13,7 @@ import type {
   ScheduleInput,
   SiteMeetingSettingsInput,
 } from './meetings';
-import { bounded, idSchema, patterned, timeZoneSchema } from './primitives';
+import { bounded, emailSchema, idSchema, patterned, timeZoneSchema } from './primitives';
 
 /** "HH:mm", 00:00 to 24:00. */
 export const wallTimeSchema = patterned(
@@ -111,7 +111,7 @@ const linkTokenSchema = patterned(56, /^[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}$/, 'ma
 
 const attendeeSchema = z.strictObject({
   name: textSchema(200).refine((s) => s.length > 0, 'must not be empty'),
-  email: bounded(320).pipe(z.email()),
+  email: emailSchema,
 });
 
 export const bookMeetingSchema = z.strictObject({

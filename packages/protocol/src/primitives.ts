@@ -1,6 +1,7 @@
 // The schema pieces every payload file shares. A leaf module: schemas.ts re-exports the payload
 // files, so they import these from here rather than from it (the cycle would leave them undefined).
 import { z } from 'zod';
+import { isEmailAddress } from './email-address';
 import { MAX_MESSAGE_LENGTH } from './limits';
 
 /**
@@ -21,12 +22,6 @@ export const idSchema = patterned(24, /^[0-9a-f]{24}$/, 'must be a 24-character 
 export const clientIdSchema = bounded(64, 'must be 8-64 letters, digits, "-" or "_"')
   .min(8)
   .regex(/^[A-Za-z0-9_-]+$/, 'must be 8-64 letters, digits, "-" or "_"');
-
-/**
- * Loose but honest: something@something.tld, no spaces. Dot-separated labels after the `@`, so
- * the match is linear (`[^@]+\\.[^@]+` would try every dot).
- */
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 // `URL` is in every runtime this package runs in (browsers, Node), but its types come with the
 // DOM or Node typings, which this package does not load.
@@ -59,6 +54,24 @@ export const messageBodySchema = bounded(
   .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
   .transform((s) => s.trim())
   .refine((s) => s.length > 0, 'must not be empty');
+
+/**
+ * An email address a person typed, trimmed, as isEmailAddress has it. The raw input is bounded
+ * (aborting) before it is trimmed, so padding never lets a long string reach the rule, which
+ * checks its own length again before any pattern.
+ * @example emailSchema.parse(' Jane@Example.com ') // 'Jane@Example.com'
+ */
+export const emailSchema = bounded(320, 'must be a single email address')
+  .transform((s) => s.trim())
+  .refine(isEmailAddress, 'must be a single email address');
+
+/**
+ * The same, in lower case: for the addresses Parley looks up or mails (an agent's sign-in, the
+ * email channel). One address, no display name, comments, whitespace or control characters, so
+ * it can never carry a second header or a second recipient.
+ * @example emailAddressSchema.parse(' Jane@Example.com ') // 'jane@example.com'
+ */
+export const emailAddressSchema = emailSchema.transform((s) => s.toLowerCase());
 
 /** True for a time zone name this runtime knows, e.g. "Europe/Bucharest" or "UTC". */
 export function isTimeZone(name: string): boolean {

@@ -1,7 +1,6 @@
 // Runtime schemas for every inbound payload. Types say what a payload should be; these check
 // what it is. Each schema sits beside the type it guards and is strict: unknown keys are refused.
 import { z } from 'zod';
-import { emailAddressSchema } from './email-schemas';
 import type {
   AgentAuth,
   SeenPayload,
@@ -12,12 +11,21 @@ import type {
   VisitorAuth,
 } from './events';
 import { MAX_SYNC_CONVERSATIONS } from './limits';
-import { bounded, clientIdSchema, idSchema, messageBodySchema, patterned, seqSchema } from './primitives';
+import {
+  bounded,
+  clientIdSchema,
+  emailAddressSchema,
+  idSchema,
+  messageBodySchema,
+  patterned,
+  seqSchema,
+} from './primitives';
 
 export {
   bounded,
   clientIdSchema,
-  EMAIL_PATTERN,
+  emailAddressSchema,
+  emailSchema,
   httpUrlSchema,
   idSchema,
   isHttpUrl,

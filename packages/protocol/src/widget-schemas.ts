@@ -5,7 +5,7 @@ import { MAX_LAUNCHER_OFFSET, MAX_MESSAGE_LENGTH } from './limits';
 import {
   bounded,
   clientIdSchema,
-  EMAIL_PATTERN,
+  emailSchema,
   httpUrlSchema,
   idSchema,
   patterned,
@@ -29,11 +29,6 @@ const line = (max: number) =>
     .transform((s) => s.trim());
 
 const httpUrl = httpUrlSchema(2000);
-
-/** Loose but honest: something@something.tld, no spaces. */
-const emailSchema = bounded(320)
-  .transform((s) => s.trim())
-  .refine((s) => EMAIL_PATTERN.test(s), 'must be an email address');
 
 /** Pixels between the launcher and the window's edge: the loader clamps a page's own to the same range. */
 const launcherOffset = z.number().int().min(0).max(MAX_LAUNCHER_OFFSET).default(20);

@@ -1,8 +1,8 @@
 // The left rail: views with their live counts, the agent's presence, and administration.
-import type { AgentProfile, InboxCounts, InboxView, Presence } from '@parley/protocol';
+import type { AgentProfile, InboxCounts, InboxView, Presence, SignedInAgent } from '@parley/protocol';
 import { INBOX_VIEWS } from '@parley/protocol';
 import { useState } from 'preact/hooks';
-import { ApiError, api, type Me } from '../api';
+import { ApiError, api } from '../api';
 import { alertsUnlocked, unlockAlerts } from '../notify';
 import { Avatar } from './Avatar';
 import './Sidebar.css';
@@ -32,7 +32,7 @@ export function Sidebar({
   onPresence,
   section = 'inbox',
 }: {
-  me: Me;
+  me: SignedInAgent;
   view: InboxView | null;
   counts: InboxCounts | null;
   onSignOut: () => void;

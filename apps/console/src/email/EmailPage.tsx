@@ -1,6 +1,6 @@
 // The console's Email screen: the development Mailbox, and for admins the held mail and each
 // site's transcript setting. Routed as `#/email/<tab>`.
-import type { Me } from '../api';
+import type { SignedInAgent } from '@parley/protocol';
 import { EmailSettings } from './EmailSettings';
 import { HeldMail } from './HeldMail';
 import { Mailbox } from './Mailbox';
@@ -13,7 +13,7 @@ export function emailTab(route: string | undefined, admin: boolean): EmailTab {
   return admin && (route === 'held' || route === 'settings') ? route : 'mailbox';
 }
 
-export function EmailPage({ me, tab }: { me: Me; tab: EmailTab }) {
+export function EmailPage({ me, tab }: { me: SignedInAgent; tab: EmailTab }) {
   const admin = me.agent.role === 'admin';
   return (
     <section class="settings email-page" aria-label="Email">

@@ -1,7 +1,7 @@
 // Each site's email settings, for admins: whether resolving a conversation emails its transcript.
-import type { EmailSiteSettings } from '@parley/protocol';
+import type { EmailSiteSettings, SiteSummary } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import type { SiteSummary } from '../api';
+
 import { problem } from '../api';
 import { emailApi } from './api';
 

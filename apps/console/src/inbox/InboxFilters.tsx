@@ -1,8 +1,8 @@
 // Above the conversation list: the transcript search, the sort, the export of what is listed,
 // and the filters (site, channel, priority, assignee, team, tag) behind a toggle that counts them.
-import type { AgentProfile, InboxQuery, Team } from '@parley/protocol';
+import type { AgentProfile, InboxQuery, SignedInAgent, Team } from '@parley/protocol';
 import { useState } from 'preact/hooks';
-import { api, type Me } from '../api';
+import { api } from '../api';
 import './inbox.css';
 
 export type Filters = Omit<InboxQuery, 'view'>;
@@ -19,7 +19,7 @@ export function InboxFilters({
 }: {
   query: InboxQuery;
   onChange: (change: (filters: Filters) => Filters) => void;
-  sites: Me['sites'];
+  sites: SignedInAgent['sites'];
   agents: AgentProfile[];
   teams: Team[];
   /** The tags of the conversations listed. */

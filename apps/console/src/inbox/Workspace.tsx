@@ -2,18 +2,16 @@
 // conversation (timeline, composer, actions) and its visitor panel on the right. Each part keeps
 // itself current from the relay's events (useInbox, useConversation); alerts ring for new chats,
 // replies in the agent's own chats, transfers to them, mentions and first replies running late.
-import type { ChatClient } from '@parley/client';
+import type { AgentChatClient } from '@parley/client';
 import { newClientId } from '@parley/client';
 import type {
   AgentProfile,
-  Conversation,
   ConversationAction,
   InboxQuery,
   InboxView,
-  Message,
+  SignedInAgent,
 } from '@parley/protocol';
 import { useCallback, useMemo, useState } from 'preact/hooks';
-import type { Me } from '../api';
 import { Composer, type ComposerMode } from '../components/Composer';
 import { ConversationHeader } from '../components/ConversationHeader';
 import { InboxList } from '../components/InboxList';
@@ -42,8 +40,8 @@ export function Workspace({
   onSignOut,
   onPresence,
 }: {
-  me: Me;
-  client: ChatClient<Conversation>;
+  me: SignedInAgent;
+  client: AgentChatClient;
   view: InboxView;
   conversationId: string | null;
   onSignOut: () => void;
@@ -95,7 +93,7 @@ export function Workspace({
       return;
     }
     void client
-      .request<{ message: Message }>('note:send', { conversationId, clientMsgId: newClientId(), body }, 8000)
+      .request('note:send', { conversationId, clientMsgId: newClientId(), body }, 8000)
       .then((result) => {
         if (result.ok) return;
         toast('error', `Note not saved: ${result.message}`);

@@ -2,7 +2,7 @@
 // (a new chat or a new message) while the agent is not looking at it, a colleague mentions the
 // agent in a note, a chat is handed to the agent, or a first reply runs late. Late replies are
 // watched across every waiting chat the agent could answer, whatever view is on screen.
-import type { ChatClient } from '@parley/client';
+import type { AgentChatClient } from '@parley/client';
 import type { Conversation, InboxItem, Message } from '@parley/protocol';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
@@ -10,7 +10,7 @@ import { duration } from '../format';
 import { type Alert, raise } from '../notify';
 
 export interface AlertRules {
-  client: ChatClient<Conversation>;
+  client: AgentChatClient;
   agentId: string;
   conversationId: string | null;
   /** The conversations on screen. */

@@ -2,7 +2,7 @@
 // current by the relay's events, the visitor's page and cart changes and a 10-second fallback;
 // its timeline followed on the live client (replayed now and after every reconnect); whether the
 // visitor is typing; and the actions an agent takes on it.
-import type { ChatClient } from '@parley/client';
+import type { AgentChatClient } from '@parley/client';
 import type { Conversation, ConversationAction, ConversationDetails } from '@parley/protocol';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, problem } from '../api';
@@ -17,7 +17,7 @@ export interface OpenConversation {
 }
 
 export function useConversation(
-  client: ChatClient<Conversation>,
+  client: AgentChatClient,
   conversationId: string | null,
   onError: (message: string) => void,
 ): OpenConversation {

@@ -1,7 +1,7 @@
 // The conversation list of a view and the counts of every view, kept current: fetched again when
 // the query changes and, once per burst, when the relay reports a message or a conversation.
-import type { ChatClient } from '@parley/client';
-import type { Conversation, InboxCounts, InboxItem, InboxQuery } from '@parley/protocol';
+import type { AgentChatClient } from '@parley/client';
+import type { InboxCounts, InboxItem, InboxQuery } from '@parley/protocol';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 
@@ -12,7 +12,7 @@ export interface InboxHandlers {
 }
 
 export function useInbox(
-  client: ChatClient<Conversation>,
+  client: AgentChatClient,
   query: InboxQuery,
   handlers: InboxHandlers,
 ): { items: InboxItem[]; counts: InboxCounts | null; loading: boolean; refreshSoon: () => void } {

@@ -1,12 +1,12 @@
 // Which chats have visitor messages this agent has not seen, counted in the tab title; what the
 // agent has on screen is marked seen as it arrives, and when the tab comes back to the front.
-import type { ChatClient } from '@parley/client';
-import type { Conversation, Message } from '@parley/protocol';
+import type { AgentChatClient } from '@parley/client';
+import type { Message } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useClientVersion } from '../live';
 import { titleFor } from '../notify';
 
-export function useUnread(client: ChatClient<Conversation>, conversationId: string | null): Set<string> {
+export function useUnread(client: AgentChatClient, conversationId: string | null): Set<string> {
   const [unread, setUnread] = useState<Set<string>>(new Set());
   const version = useClientVersion(client);
   const selected = useRef(conversationId);

@@ -1,8 +1,8 @@
 // The Meetings screen: upcoming meetings, the agent's own booking hours and (admins) each site's
 // booking rules, one tab each under #/meetings/.
-import type { AgentProfile } from '@parley/protocol';
+import type { AgentProfile, SignedInAgent } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Me } from '../api';
+import { api } from '../api';
 import { ScheduleForm } from './ScheduleForm';
 import { SiteRules } from './SiteRules';
 import { Upcoming } from './Upcoming';
@@ -10,7 +10,7 @@ import './meetings.css';
 
 export type MeetingsTab = 'upcoming' | 'schedule' | 'rules';
 
-export function MeetingsPage({ me, tab }: { me: Me; tab: MeetingsTab }) {
+export function MeetingsPage({ me, tab }: { me: SignedInAgent; tab: MeetingsTab }) {
   const [agents, setAgents] = useState<AgentProfile[]>([me.agent]);
   useEffect(() => {
     if (me.agent.role === 'admin')

@@ -1,11 +1,12 @@
 // The agents and teams tab: invites, each agent's role, sites, team and status, and the teams.
-import type { AgentProfile, Team } from '@parley/protocol';
+import type { AgentProfile, SignedInAgent, Team } from '@parley/protocol';
+import { isEmailAddress } from '@parley/protocol/email-address';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Me } from '../api';
+import { ApiError, api } from '../api';
 import { useFlash } from './useFlash';
 import './settings.css';
 
-export function AgentsTab({ me }: { me: Me }) {
+export function AgentsTab({ me }: { me: SignedInAgent }) {
   const [agents, setAgents] = useState<AgentProfile[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
   const [invite, setInvite] = useState({ email: '', name: '', role: 'agent' as 'admin' | 'agent' });
@@ -30,6 +31,9 @@ export function AgentsTab({ me }: { me: Me }) {
           onSubmit={(e) => {
             e.preventDefault();
             void flash.run(async () => {
+              // The relay's rule, checked here too so a typo is caught before the round trip.
+              if (!isEmailAddress(invite.email.trim()))
+                throw new ApiError('bad_request', 'Enter one email address, like ana@example.com', 400);
               const result = await api.invite({ ...invite, siteIds: allSiteIds, teamIds: [] });
               setInviteUrl(result.inviteUrl);
               setInvite({ email: '', name: '', role: 'agent' });

@@ -1,12 +1,12 @@
 // The canned responses tab: add a response (shared ones by admins) and delete one's own.
-import type { CannedResponse } from '@parley/protocol';
+import type { CannedResponse, SignedInAgent } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Me } from '../api';
+import { api } from '../api';
 import { go } from '../route';
 import { useFlash } from './useFlash';
 import './settings.css';
 
-export function CannedTab({ me }: { me: Me }) {
+export function CannedTab({ me }: { me: SignedInAgent }) {
   const [canned, setCanned] = useState<CannedResponse[]>([]);
   const [form, setForm] = useState({ shortcut: '', body: '', shared: false });
   const flash = useFlash();

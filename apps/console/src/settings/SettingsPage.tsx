@@ -1,13 +1,13 @@
 // Administration, one tab a file: sites (origins, routing, first-response target, widget look and
 // hours, identity secret, embed snippet), agents and teams, and canned responses.
-import type { Me } from '../api';
+import type { SignedInAgent } from '@parley/protocol';
 import { AgentsTab } from './AgentsTab';
 import { CannedTab } from './CannedTab';
 import { SitesTab } from './SitesTab';
 
 export type SettingsTab = 'sites' | 'agents' | 'canned';
 
-export function Settings({ me, tab }: { me: Me; tab: SettingsTab }) {
+export function Settings({ me, tab }: { me: SignedInAgent; tab: SettingsTab }) {
   const admin = me.agent.role === 'admin';
   return (
     <section class="settings" aria-label="Settings">

@@ -3,10 +3,12 @@
 // once it accepts connections.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readEnvironment } from '../config';
 import { startEmbeddedMongo } from './embedded';
 
-const directory = resolve(process.env.PARLEY_DB_DIR ?? '.data/db');
-const port = Number(process.env.PARLEY_DB_PORT ?? 27117);
+const settings = readEnvironment();
+const directory = resolve(settings.PARLEY_DB_DIR);
+const port = settings.PARLEY_DB_PORT;
 
 mkdirSync(directory, { recursive: true });
 let db: Awaited<ReturnType<typeof startEmbeddedMongo>>;

@@ -1,10 +1,10 @@
 // What the two namespaces share: typed namespaces, room names, and the handshake helpers.
 import type {
   AgentClientToServerEvents,
+  AgentServerToClientEvents,
   ErrorCode,
-  ServerToClientEvents,
   VisitorClientToServerEvents,
-  VisitorConversation,
+  VisitorServerToClientEvents,
 } from '@parley/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import type { Agent } from '../agents/service';
@@ -27,18 +27,23 @@ export interface AgentData {
 
 export type VisitorNamespace = Namespace<
   VisitorClientToServerEvents,
-  ServerToClientEvents<VisitorConversation>,
+  VisitorServerToClientEvents,
   object,
   VisitorData
 >;
-export type AgentNamespace = Namespace<AgentClientToServerEvents, ServerToClientEvents, object, AgentData>;
+export type AgentNamespace = Namespace<
+  AgentClientToServerEvents,
+  AgentServerToClientEvents,
+  object,
+  AgentData
+>;
 export type VisitorSocket = Socket<
   VisitorClientToServerEvents,
-  ServerToClientEvents<VisitorConversation>,
+  VisitorServerToClientEvents,
   object,
   VisitorData
 >;
-export type AgentSocket = Socket<AgentClientToServerEvents, ServerToClientEvents, object, AgentData>;
+export type AgentSocket = Socket<AgentClientToServerEvents, AgentServerToClientEvents, object, AgentData>;
 
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 export const siteRoom = (siteId: string) => `site:${siteId}`;

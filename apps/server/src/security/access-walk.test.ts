@@ -4,7 +4,7 @@
 // another site and by a visitor of another site, aimed at a victim site's conversation, meeting,
 // team, canned response and site. Each must be refused, or be on an allow-list that says why it
 // is public or acts on the caller's own things only; either way no victim data comes back.
-import type { ChatClient } from '@parley/client';
+import type { AgentChatClient, VisitorChatClient } from '@parley/client';
 import { AGENT_EVENTS, AGENT_NAMESPACE, VISITOR_EVENTS, VISITOR_NAMESPACE } from '@parley/protocol';
 import type { Express } from 'express';
 import { ObjectId } from 'mongodb';
@@ -275,7 +275,7 @@ function payloadOf(event: string): unknown {
 }
 
 /** The events the server registered on this client's socket (its own handlers, not Socket.IO's). */
-function registered(client: ChatClient<never> | ChatClient, namespace: string): string[] {
+function registered(client: VisitorChatClient | AgentChatClient, namespace: string): string[] {
   const socket = env.relay.io.of(namespace).sockets.get(client.socket.id!) as ServerSocket | undefined;
   if (!socket) throw new Error(`no server socket for ${client.socket.id}`);
   return socket

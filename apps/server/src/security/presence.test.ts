@@ -4,7 +4,6 @@
 // the tab while online neither.
 import { type ChatClient, newClientId } from '@parley/client';
 import type { Availability } from '@parley/protocol';
-import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type Relay, startRelay } from '../app';
 import type { Site } from '../sites/service';
@@ -45,9 +44,8 @@ async function visitorOf(relay: Relay, site: Site): Promise<ChatClient> {
 }
 
 async function availability(visitor: ChatClient): Promise<Availability> {
-  const answer = (await (visitor.socket as unknown as Socket).emitWithAck('availability', {})) as {
-    availability: Availability;
-  };
+  const answer = await visitor.request('availability', {});
+  if (!answer.ok) throw new Error(answer.message);
   return answer.availability;
 }
 

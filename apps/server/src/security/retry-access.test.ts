@@ -1,5 +1,6 @@
 // Issue 12, item 2 (the writer's part): a retry's lookup of a stored copy answers only callers
 // who reach the conversation; anyone else hears what a send to a missing conversation hears.
+import type { SendMessagePayload } from '@parley/protocol';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay } from '../testing';
@@ -36,7 +37,13 @@ async function attackers() {
   );
   const agent = await ready(agentClient(env.relay.url, env.outsider.token));
   open.push(visitor, agent);
-  return { 'a visitor of another site': visitor, 'an agent of another site': agent };
+  // Each namespace's own socket, so the send is typed by that namespace's map.
+  return {
+    'a visitor of another site': (payload: SendMessagePayload) =>
+      visitor.socket.emitWithAck('message:send', payload),
+    'an agent of another site': (payload: SendMessagePayload) =>
+      agent.socket.emitWithAck('message:send', payload),
+  };
 }
 
 describe('message:send with retry: true', () => {
@@ -44,14 +51,14 @@ describe('message:send with retry: true', () => {
     ['remembered', false],
     ['read again', true],
   ])('refuses a stranger like a missing conversation, with the conversation %s', async (_how, forget) => {
-    for (const [who, client] of Object.entries(await attackers())) {
+    for (const [who, send] of Object.entries(await attackers())) {
       if (forget) env.relay.services.conversations.forget(victim.conversationId);
       const retry = { clientMsgId: victim.clientMsgId, body: 'hello?', retry: true };
-      const answer = await client.socket.emitWithAck('message:send', {
+      const answer = await send({
         ...retry,
         conversationId: victim.conversationId,
       });
-      const missing = await client.socket.emitWithAck('message:send', {
+      const missing = await send({
         ...retry,
         conversationId: new ObjectId().toHexString(),
       });

@@ -1,7 +1,13 @@
 // Real Socket.IO clients for tests: ChatClients over the shared client library, and raw sockets
 // for sending what a well-behaved client never would.
 import { type ChatClient, connectAgent, connectVisitor } from '@parley/client';
-import type { AGENT_NAMESPACE, VISITOR_NAMESPACE, VisitorConversation } from '@parley/protocol';
+import type {
+  AGENT_NAMESPACE,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  VISITOR_NAMESPACE,
+  VisitorConversation,
+} from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { vi } from 'vitest';
 import { SHOP_ORIGIN } from './index';
@@ -19,7 +25,10 @@ export function agentClient(url: string, token: string) {
 }
 
 /** Resolves once the client is connected and has finished its first sync. */
-export async function ready<C extends VisitorConversation>(client: ChatClient<C>): Promise<ChatClient<C>> {
+export async function ready<
+  Listen extends ServerToClientEvents,
+  Emit extends ClientToServerEvents<VisitorConversation>,
+>(client: ChatClient<Listen, Emit>): Promise<ChatClient<Listen, Emit>> {
   let refusal = '';
   client.socket.on('connect_error', (error) => {
     refusal = error.message;

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { readEnvironment } from '../config';
 import { spawnEngine } from './engine-process';
 
 declare module 'vitest' {
@@ -13,8 +14,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  if (process.env.MONGODB_URI) {
-    project.provide('mongodbUri', process.env.MONGODB_URI);
+  const { MONGODB_URI } = readEnvironment();
+  if (MONGODB_URI) {
+    project.provide('mongodbUri', MONGODB_URI);
     return;
   }
   const directory = mkdtempSync(join(tmpdir(), 'parley-test-db-'));

@@ -6,13 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { type Relay, startRelay } from '../app';
-import type { Config } from '../config';
+import { type Config, readEnvironment } from '../config';
 import { DEMO_SITE_KEY } from '../seed';
 import type { Site } from '../sites/service';
 import { createFixtures, freePort, testConfig } from './index';
 import { type ReadyProcess, spawnReady } from './process';
 
-const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = readEnvironment().PARLEY_CHROMIUM;
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

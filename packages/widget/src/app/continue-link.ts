@@ -1,7 +1,7 @@
 // "Continue in the browser", a lazy chunk: the token from an email's link, passed on by host.js,
 // is checked by the relay. In the visitor's own browser the conversation is already here; in
 // another browser the link is exchanged (once) for a visitor token of this browser's own.
-import type { ChatClient, KeyValueStore } from '@parley/client';
+import type { KeyValueStore, VisitorChatClient } from '@parley/client';
 import type { ContinueLinkResult, Failure, VisitorSession } from '@parley/protocol';
 
 async function exchange(token: string, device: boolean): Promise<ContinueLinkResult | Failure> {
@@ -27,7 +27,7 @@ async function exchange(token: string, device: boolean): Promise<ContinueLinkRes
  */
 export async function continueByLink(
   token: string,
-  client: ChatClient,
+  client: VisitorChatClient,
   store: KeyValueStore,
   tokenKey: string,
 ): Promise<'same' | 'switched' | string> {

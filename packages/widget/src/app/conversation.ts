@@ -1,6 +1,6 @@
 // Which conversation the widget shows, and what counts as unread: plain functions over what the
 // client holds, shared by the panel and the launcher's badge.
-import type { ChatClient } from '@parley/client';
+import type { VisitorChatClient } from '@parley/client';
 import type { ProactiveMessage, VisitorConversation } from '@parley/protocol';
 
 /**
@@ -8,7 +8,7 @@ import type { ProactiveMessage, VisitorConversation } from '@parley/protocol';
  * new one). A resolved one stays current, with its rating and "start a new conversation".
  */
 export function currentConversation(
-  client: ChatClient,
+  client: VisitorChatClient,
   freshSince: string | null,
 ): VisitorConversation | null {
   let newest: VisitorConversation | null = null;
@@ -20,7 +20,7 @@ export function currentConversation(
 }
 
 /** Agent messages the visitor has not seen yet. */
-export function unreadCount(client: ChatClient, conversation: VisitorConversation | null): number {
+export function unreadCount(client: VisitorChatClient, conversation: VisitorConversation | null): number {
   if (!conversation) return 0;
   return client
     .timeline(conversation.id)
@@ -34,7 +34,10 @@ export function unreadCount(client: ChatClient, conversation: VisitorConversatio
 }
 
 /** The name of the agent who answered last, for the panel's header. */
-export function agentName(client: ChatClient, conversation: VisitorConversation | null): string | null {
+export function agentName(
+  client: VisitorChatClient,
+  conversation: VisitorConversation | null,
+): string | null {
   if (!conversation) return null;
   const entries = client.timeline(conversation.id);
   for (let i = entries.length - 1; i >= 0; i--) {

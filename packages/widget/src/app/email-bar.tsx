@@ -2,7 +2,13 @@
 // no address yet), "continuing at j***@example.com" with "switch back to chat", and the mark on
 // turns that came or went by email. Its words carry their own translations to stay out of the
 // first open.
-import type { Result, VisitorConversation } from '@parley/protocol';
+import type {
+  AckedEvent,
+  EmailWidgetClientToServerEvents,
+  EventPayload,
+  Result,
+  VisitorConversation,
+} from '@parley/protocol';
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { isEmail } from './email';
@@ -51,8 +57,13 @@ const WORDS = {
 /** The words in the widget's current language (set on the document by the app). */
 export const emailWords = () => WORDS[document.documentElement.lang as keyof typeof WORDS] ?? WORDS.en;
 
-/** Asks the relay over the visitor's socket; answers its ack. */
-export type Ask = (event: string, payload: unknown) => Promise<Result<object>>;
+type EmailEvent = AckedEvent<EmailWidgetClientToServerEvents>;
+
+/** Asks the relay over the visitor's socket one of the email events; answers its ack. */
+export type Ask = (
+  event: EmailEvent,
+  payload: EventPayload<EmailWidgetClientToServerEvents, EmailEvent>,
+) => Promise<Result<object>>;
 
 export interface EmailBarProps {
   conversation: VisitorConversation;
@@ -67,7 +78,7 @@ export function EmailBar({ conversation, ask }: EmailBarProps): JSX.Element | nu
   const [busy, setBusy] = useState(false);
   const conversationId = conversation.id;
 
-  const run = async (event: string, payload: object) => {
+  const run = async (event: EmailEvent, payload: { email?: string }) => {
     setBusy(true);
     setError(null);
     const result = await ask(event, { conversationId, ...payload });

@@ -2,13 +2,22 @@
 // host.js on the host page, and renders the panel. The visitor's token lives only in this
 // frame's storage (the relay's origin), never on the host page.
 import {
-  type ChatClient,
   connectVisitor,
   type KeyValueStore,
   memoryStore,
   newClientId,
+  type VisitorChatClient,
 } from '@parley/client';
-import type { Availability, Result, VisitorConversation, WidgetLanguage, WidgetSite } from '@parley/protocol';
+import type {
+  AckedEvent,
+  Availability,
+  EventPayload,
+  Result,
+  VisitorAttributes,
+  VisitorClientToServerEvents,
+  WidgetLanguage,
+  WidgetSite,
+} from '@parley/protocol';
 import { render } from 'preact';
 import type { Identity, LauncherLook, PageInfo } from '../bridge';
 import { agentName, currentConversation, matchesPage, unreadCount } from './conversation';
@@ -55,7 +64,7 @@ const state = {
   page: null as PageInfo | null,
   /** A history entry was pushed for the phone sheet. */
   sheet: false,
-  attributes: null as Record<string, unknown> | null,
+  attributes: null as VisitorAttributes | null,
   identity: null as Identity | null,
   unread: -1,
   look: '',
@@ -64,7 +73,7 @@ const state = {
 /** Counts the relay's availability pushes: an answer asked for before the latest push is older than it. */
 let availabilityPushes = 0;
 
-let client: ChatClient = connect();
+let client: VisitorChatClient = connect();
 let typingTimer = 0;
 let proactiveTimer = 0;
 
@@ -120,8 +129,9 @@ window.addEventListener('popstate', () => {
 function runApi(command: string, arg: unknown): void {
   if (command === 'identify' && typeof arg === 'object' && arg !== null) identify(arg as Identity);
   else if (command === 'setAttributes' && typeof arg === 'object' && arg !== null) {
-    state.attributes = arg as Record<string, unknown>;
-    client.socket.emit('visitor:attributes', { attributes: arg as never }, () => {});
+    // The page's object goes as it came: the relay checks every value.
+    state.attributes = arg as VisitorAttributes;
+    client.socket.emit('visitor:attributes', { attributes: arg as VisitorAttributes }, () => {});
   } else if (command === 'showMessage' && typeof arg === 'string') state.prefill = arg.slice(0, 4000);
   else if (command === 'setLanguage' && typeof arg === 'string') {
     state.apiLanguage = arg;
@@ -129,7 +139,12 @@ function runApi(command: string, arg: unknown): void {
   }
 }
 
-function connect(identity?: { userId: string; hash: string; name?: string; email?: string }): ChatClient {
+function connect(identity?: {
+  userId: string;
+  hash: string;
+  name?: string;
+  email?: string;
+}): VisitorChatClient {
   const next = connectVisitor({
     url: location.origin,
     siteKey,
@@ -193,8 +208,7 @@ function reconnect(identity?: Parameters<typeof connect>[0]): void {
   client.close();
   client = connect(identity);
   if (state.page) emitPage(state.page);
-  if (state.attributes)
-    client.socket.emit('visitor:attributes', { attributes: state.attributes as never }, () => {});
+  if (state.attributes) client.socket.emit('visitor:attributes', { attributes: state.attributes }, () => {});
   update();
 }
 
@@ -272,8 +286,10 @@ function sendPage(view: PageContext): void {
 for (const view of unsentPages()) sendPage(view);
 
 /** The current client's request (it is replaced on reconnect), with the widget's patience. */
-const ask = <T extends object>(event: string, payload: unknown): Promise<Result<T>> =>
-  client.request<T>(event, payload, 10_000);
+const ask = <E extends AckedEvent<VisitorClientToServerEvents>>(
+  event: E,
+  payload: EventPayload<VisitorClientToServerEvents, E>,
+) => client.request(event, payload, 10_000);
 
 /** Keeps what the relay says of availability, and tells the host page when it changed. */
 function setAvailability(availability: Availability): void {
@@ -289,7 +305,7 @@ function setAvailability(availability: Availability): void {
 
 async function askAvailability(): Promise<void> {
   const pushesBefore = availabilityPushes;
-  const result = await ask<{ availability: Availability }>('availability', {});
+  const result = await ask('availability', {});
   if (result.ok && availabilityPushes === pushesBefore) {
     setAvailability(result.availability);
     update();
@@ -384,7 +400,7 @@ const actions: WidgetActions = {
   async rate(score, comment) {
     const conversation = currentConversation(client, freshSince());
     if (!conversation) return null;
-    const result = await ask<{ conversation: VisitorConversation }>('conversation:rate', {
+    const result = await ask('conversation:rate', {
       conversationId: conversation.id,
       score,
       ...(comment ? { comment } : {}),

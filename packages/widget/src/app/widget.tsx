@@ -1,15 +1,10 @@
 // The chat panel: header (site, agent, availability), then whichever body fits the moment:
 // the offline form, the pre-chat form, or the transcript with a composer or the rating.
 import type { TimelineEntry } from '@parley/client';
-import type {
-  Availability,
-  Result,
-  VisitorConversation,
-  VisitorProfilePayload,
-  WidgetSite,
-} from '@parley/protocol';
+import type { Availability, VisitorConversation, VisitorProfilePayload, WidgetSite } from '@parley/protocol';
 import type { JSX } from 'preact';
 import { Composer } from './composer';
+import type { Ask } from './email-bar';
 import { format, type Strings } from './i18n';
 import { lazy } from './lazy';
 import { Transcript } from './transcript';
@@ -34,7 +29,7 @@ export interface WidgetActions {
   newConversation(): void;
   download(): void;
   /** Asks the relay over the visitor's socket (the email chunk's events). */
-  ask(event: string, payload: unknown): Promise<Result<object>>;
+  ask: Ask;
 }
 
 export interface WidgetProps {
