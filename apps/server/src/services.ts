@@ -50,7 +50,7 @@ export function createServices(connection: Connection, config: Config): Services
   routing.listen(conversations);
   const email = new EmailService(connection, config, { conversations, visitors, sites });
   const meetings = new MeetingService(connection, conversations, {
-    mailer: mailerOver((mail) => email.sendMail(mail), config.emailFrom),
+    mailer: mailerOver((mail, siteId) => email.sendMail(mail, siteId), config.emailFrom),
     publicUrl: config.publicUrl,
     reminderMinutes: config.meetingReminderMinutes,
     roomPattern: config.meetingRoomPattern,

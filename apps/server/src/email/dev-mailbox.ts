@@ -6,6 +6,7 @@ import type { MailboxEntry, Result } from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { trusted } from 'mongoose';
+import type { SendMailOptions } from 'nodemailer';
 import type { Actor } from '../conversations/service';
 import { parsedAddresses, parseInboundAddress } from './addresses';
 import { newMessageId } from './compose';
@@ -18,6 +19,36 @@ import type { EmailThreadDoc } from './model';
  */
 export const MAILBOX_PROOF_HEADER = 'X-Parley-Mailbox-Proof';
 const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/;
+/**
+ * On other domains' mail (meeting invites), which names no thread: the site it is about, with an
+ * HMAC under the same key, so the Mailbox can show it to that site's agents and no one can pass a
+ * mail off as another site's.
+ */
+const SITE_MARK_HEADER = 'X-Parley-Mailbox-Site';
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+const siteMark = (ctx: EmailContext, siteId: string) =>
+  `${siteId}.${createHmac('sha256', ctx.mailboxKey).update(`site:${siteId}`).digest('base64url')}`;
+
+/** `mail` with its site marked for the dev Mailbox; unchanged when the Mailbox is off. */
+export function withSiteMark(ctx: EmailContext, mail: SendMailOptions, siteId: string): SendMailOptions {
+  if (!ctx.config.devMailbox) return mail;
+  return {
+    ...mail,
+    headers: { ...(mail.headers as Record<string, string>), [SITE_MARK_HEADER]: siteMark(ctx, siteId) },
+  };
+}
+
+/** The site a mail's mark names, when the mark is this process's own. */
+function markedSite(ctx: EmailContext, mail: ParsedMail): string | null {
+  const mark = mail.headers.get(SITE_MARK_HEADER.toLowerCase());
+  if (typeof mark !== 'string' || mark.length > 100) return null;
+  const siteId = mark.trim().slice(0, 24);
+  if (!OBJECT_ID.test(siteId)) return null;
+  const given = Buffer.from(mark.trim());
+  const expected = Buffer.from(siteMark(ctx, siteId));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? siteId : null;
+}
 
 function mailboxProof(ctx: EmailContext, messageId: string): string {
   return createHmac('sha256', ctx.mailboxKey).update(messageId).digest('base64url');
@@ -44,7 +75,7 @@ export function fromMailbox(
 
 /**
  * Keeps an outbound email the built-in server caught (development only), with the site whose
- * thread its Reply-To names, so only that site's agents see it.
+ * thread its Reply-To names (or its site mark), so only that site's agents see it.
  */
 export async function catchMail(ctx: EmailContext, raw: Buffer): Promise<void> {
   const mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true });
@@ -54,7 +85,7 @@ export async function catchMail(ctx: EmailContext, raw: Buffer): Promise<void> {
     ? await ctx.models.threads.findOne({ replyToken: target.token }, { siteId: 1 }).lean<EmailThreadDoc>()
     : null;
   await ctx.models.mailbox.create({
-    siteId: thread?.siteId ?? null,
+    siteId: thread?.siteId ?? markedSite(ctx, mail),
     messageId: mail.messageId ?? '',
     from: mail.from?.text ?? '',
     to: parsedAddresses(mail.to),

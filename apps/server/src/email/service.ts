@@ -19,7 +19,7 @@ import type { Config } from '../config';
 import type { Actor, Route } from '../conversations/service';
 import { continueByEmail, continueInChat, emailMeInstead, sendTranscript } from './channel';
 import { type EmailContext, type EmailDeps, emailContext, type Sender } from './context';
-import { catchMail, mailbox, replyAsVisitor } from './dev-mailbox';
+import { catchMail, mailbox, replyAsVisitor, withSiteMark } from './dev-mailbox';
 import { discardHeld, held, releaseHeld } from './held';
 import { acceptsRecipient, type InboundOutcome, isInbound, receive } from './inbound';
 import {
@@ -63,11 +63,12 @@ export class EmailService {
 
   /**
    * Sends one message through the channel's outbound path, for other domains' mail (meeting
-   * invites). Throws when no outbound server is configured, so the caller can log it.
+   * invites) about a conversation of `siteId`. Throws when no outbound server is configured, so
+   * the caller can log it.
    */
-  async sendMail(mail: SendMailOptions): Promise<void> {
+  async sendMail(mail: SendMailOptions, siteId: string): Promise<void> {
     if (!this.ctx.send) throw new Error('no outbound mail server: set SMTP_URL');
-    await this.ctx.send(mail);
+    await this.ctx.send(withSiteMark(this.ctx, mail, siteId));
   }
 
   /** The DNS lookups sender verification makes; the system resolver unless set. */

@@ -13,11 +13,12 @@ export interface MeetingMail {
 }
 
 export interface Mailer {
-  send(mail: MeetingMail): Promise<void>;
+  /** Sends a meeting's email; `siteId` is the meeting's site (the dev Mailbox shows it to that site). */
+  send(mail: MeetingMail, siteId: string): Promise<void>;
 }
 
 /** Anything that sends a nodemailer message: the email channel's sender, or a transport. */
-export type SendMail = (mail: SendMailOptions) => Promise<unknown>;
+export type SendMail = (mail: SendMailOptions, siteId: string) => Promise<unknown>;
 
 /**
  * A Mailer over `send`, from `from`. The relay passes the email channel's sender, so meeting mail
@@ -26,23 +27,26 @@ export type SendMail = (mail: SendMailOptions) => Promise<unknown>;
  */
 export function mailerOver(send: SendMail, from: string): Mailer {
   return {
-    async send(mail) {
-      await send({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        ...(mail.html ? { html: mail.html } : {}),
-        ...(mail.icalEvent
-          ? {
-              icalEvent: {
-                method: mail.icalEvent.method,
-                content: mail.icalEvent.content,
-                filename: 'invite.ics',
-              },
-            }
-          : {}),
-      });
+    async send(mail, siteId) {
+      await send(
+        {
+          from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          ...(mail.html ? { html: mail.html } : {}),
+          ...(mail.icalEvent
+            ? {
+                icalEvent: {
+                  method: mail.icalEvent.method,
+                  content: mail.icalEvent.content,
+                  filename: 'invite.ics',
+                },
+              }
+            : {}),
+        },
+        siteId,
+      );
     },
   };
 }

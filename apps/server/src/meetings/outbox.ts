@@ -141,7 +141,7 @@ export async function sendDueMails(ctx: MeetingContext, meetingId?: ObjectId): P
     }
     try {
       if ('failed' in rendered) throw rendered.failed;
-      await ctx.options.mailer.send(rendered);
+      await ctx.options.mailer.send(rendered, doc.siteId.toHexString());
       await ctx.meetings.updateOne(mine, { $set: { 'mails.$.state': 'sent', 'mails.$.sentAt': now } });
       sent++;
     } catch (error) {

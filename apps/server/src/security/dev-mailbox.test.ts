@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { MailboxEntry } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../conversations/service';
+import { sendOverSmtp } from '../email/testing';
 import { startTestRelay } from '../testing';
 
 let env: Awaited<ReturnType<typeof startTestRelay>>;
@@ -88,16 +89,41 @@ describe('the development Mailbox', () => {
     ).toHaveLength(1);
   });
 
-  it('keeps mail it cannot tie to a site (a meeting invite, anything else) for admins', async () => {
-    await env.relay.services.email.sendMail({
-      from: 'parley@parley.localhost',
-      to: 'guest@example.com',
-      subject: 'Your meeting',
-      text: 'See you',
-    });
-    await vi.waitFor(async () => expect(await seen(env.admin.token)).toContain('guest@example.com'), {
+  it("shows another domain's mail (a meeting invite) to its site, by a mark only this relay can make", async () => {
+    await env.relay.services.email.sendMail(
+      { from: 'parley@parley.localhost', to: 'guest@example.com', subject: 'Your meeting', text: 'See you' },
+      env.site.id,
+    );
+    await vi.waitFor(async () => expect(await seen(env.agent.token)).toContain('guest@example.com'), {
       timeout: 15_000,
     });
-    expect(await seen(env.agent.token)).not.toContain('guest@example.com');
+    expect(await seen(env.admin.token)).toContain('guest@example.com');
+    expect(await seen(env.outsider.token)).not.toContain('guest@example.com');
+  });
+
+  it('keeps mail it cannot tie to a site, or whose mark is forged, for admins only', async () => {
+    const port = env.relay.services.email.inboundPort!;
+    await sendOverSmtp(port, {
+      from: 'someone@example.com',
+      to: 'nobody-site@example.com',
+      subject: 'No site',
+      text: 'hi',
+    });
+    await sendOverSmtp(port, {
+      from: 'someone@example.com',
+      to: 'forged-site@example.com',
+      subject: 'Forged',
+      text: 'hi',
+      headers: { 'X-Parley-Mailbox-Site': `${env.site.id}.${'A'.repeat(43)}` },
+    });
+    await vi.waitFor(
+      async () =>
+        expect(await seen(env.admin.token)).toEqual(
+          expect.arrayContaining(['nobody-site@example.com', 'forged-site@example.com']),
+        ),
+      { timeout: 15_000 },
+    );
+    expect(await seen(env.agent.token)).not.toContain('nobody-site@example.com');
+    expect(await seen(env.agent.token)).not.toContain('forged-site@example.com');
   });
 });
