@@ -1,6 +1,7 @@
 // @vitest-environment node
 // Screenshots of the console's main screens, desktop and phone, for looking at a change and for
-// comparing two builds pixel by pixel: runs only when PARLEY_SCREENS names an output folder.
+// comparing two builds pixel by pixel: `pnpm --filter @parley/console screens` (not part of the
+// test run), into PARLEY_SCREENS (default /tmp/parley-screens).
 // PARLEY_SCREENS_BUILDS lists `label=folder` pairs of built consoles (default: current=dist); each
 // build is shown the same data under the same frozen browser clock, one subfolder per label.
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -15,7 +16,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 
-const OUT = process.env.PARLEY_SCREENS ?? '';
+const OUT = process.env.PARLEY_SCREENS || '/tmp/parley-screens';
 const BUILDS = (
   process.env.PARLEY_SCREENS_BUILDS ?? `current=${fileURLToPath(new URL('../dist', import.meta.url))}`
 )
@@ -32,7 +33,6 @@ const closers: (() => void)[] = [];
 const ids = { chat: '', email: '' };
 
 beforeAll(async () => {
-  if (!OUT) return;
   symlinkSync(BUILDS[0]![1], SERVED);
   stack = await startStack({
     relay: { consoleDir: SERVED, devMailbox: true, inboundSmtpPort: 0, emailVerify: false, emailTickMs: 50 },
@@ -163,7 +163,7 @@ async function signIn(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-it.runIf(OUT)(
+it(
   'takes the main screens of each build',
   async () => {
     for (const [label, folder] of BUILDS) {
