@@ -2,8 +2,11 @@
 // for a conversation whose owners are known), and the one way a caller's filter joins a guard.
 import { ObjectId } from 'mongodb';
 
-/** Who may reach a conversation: its visitor, the agents of its site, or anyone (admins, Parley). */
-export type Access = { visitorId: string } | { siteIds: string[] } | 'any';
+/**
+ * Who may reach a conversation: its visitor (on a browser opened from a continue link, only that
+ * link's conversation), the agents of its site, or anyone (admins, Parley).
+ */
+export type Access = { visitorId: string; conversationId?: string } | { siteIds: string[] } | 'any';
 
 /** The owners that decide access to a conversation; they never change. */
 export interface Owners {
@@ -17,14 +20,22 @@ export const sitesAccess = (siteIds: string[] | null): Access => (siteIds === nu
 /** The conversations `access` reaches, as a filter. */
 export function accessFilter(access: Access): Record<string, unknown> {
   if (access === 'any') return {};
-  if ('visitorId' in access) return { visitorId: new ObjectId(access.visitorId) };
+  if ('visitorId' in access) {
+    const visitorId = new ObjectId(access.visitorId);
+    return access.conversationId ? { visitorId, _id: new ObjectId(access.conversationId) } : { visitorId };
+  }
   return { siteId: { $in: access.siteIds.map((id) => new ObjectId(id)) } };
 }
 
-/** Whether `access` reaches a conversation with these owners; the same rule as accessFilter. */
-export function reaches(access: Access, owners: Owners): boolean {
+/** Whether `access` reaches conversation `conversationId`, with these owners; the same rule as accessFilter. */
+export function reaches(access: Access, owners: Owners, conversationId: string): boolean {
   if (access === 'any') return true;
-  if ('visitorId' in access) return access.visitorId === owners.visitorId;
+  if ('visitorId' in access) {
+    return (
+      access.visitorId === owners.visitorId &&
+      (access.conversationId === undefined || access.conversationId === conversationId)
+    );
+  }
   return access.siteIds.includes(owners.siteId);
 }
 

@@ -65,7 +65,7 @@ async function reachableRetries(
   const allowed = new Map<string, Retry>();
   for (const retry of retries) {
     const route = owners.get(retry.conversationId);
-    if (route && reaches(retry.access, route))
+    if (route && reaches(retry.access, route, retry.conversationId))
       allowed.set(messageKey(retry.conversationId, retry.clientMsgId), retry);
   }
   return allowed;

@@ -22,11 +22,22 @@ export type { OwedMessage, Route };
 
 /** Who is acting: a visitor on its own conversations, or an agent on its sites' conversations. */
 export type Actor =
-  | { kind: 'visitor'; visitorId: string; siteId: string; name?: string }
+  | {
+      kind: 'visitor';
+      visitorId: string;
+      siteId: string;
+      name?: string;
+      /** Set on a browser opened from a continue link: the one conversation it may reach. */
+      conversationId?: string;
+    }
   | { kind: 'agent'; agentId: string; name: string; siteIds: string[] | null };
 
 function accessFor(actor: Actor | { kind: 'system' }): Access {
-  if (actor.kind === 'visitor') return { visitorId: actor.visitorId };
+  if (actor.kind === 'visitor') {
+    return actor.conversationId
+      ? { visitorId: actor.visitorId, conversationId: actor.conversationId }
+      : { visitorId: actor.visitorId };
+  }
   return actor.kind === 'system' ? 'any' : sitesAccess(actor.siteIds);
 }
 
@@ -286,7 +297,7 @@ export class ConversationService {
       if (this.routes.size > 50_000) this.routes.clear();
       this.routes.set(conversationId, route);
     }
-    return reaches(accessFor(actor), route) ? route : null;
+    return reaches(accessFor(actor), route, conversationId) ? route : null;
   }
 
   /** The stored timeline, in order: for tests, exports and the console. */

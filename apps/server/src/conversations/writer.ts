@@ -363,7 +363,7 @@ export class MessageWriter {
    */
   private outOfReach(requests: WriteRequest[], outcomes: Outcomes): boolean {
     const route = this.known.get(requests[0]!.conversationId)?.route;
-    if (!route || reaches(requests[0]!.access, route)) return false;
+    if (!route || reaches(requests[0]!.access, route, requests[0]!.conversationId)) return false;
     outcomes.refuse(requests, noSuchConversation());
     return true;
   }

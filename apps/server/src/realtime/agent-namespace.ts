@@ -21,7 +21,7 @@ import {
   type RealtimeContext,
   refusal,
   siteRoom,
-  visitorRoom,
+  visitorRooms,
 } from './context';
 import { fireAndForget, handler } from './handler';
 import { registerTimelineHandlers } from './messages';
@@ -82,7 +82,7 @@ export function setUpAgentNamespace(ctx: RealtimeContext): void {
       fireAndForget(typingSchema, limits.event, async ({ conversationId, typing }) => {
         const route = await services.conversations.route(actor, conversationId);
         if (!route) return;
-        ctx.visitors.to(visitorRoom(route.visitorId)).volatile.emit('typing', {
+        ctx.visitors.to(visitorRooms(route.visitorId, conversationId)).volatile.emit('typing', {
           conversationId,
           author: { kind: 'agent', id: agent.id, name: agent.name },
           typing,

@@ -20,6 +20,8 @@ export interface VisitorData {
   token: string | undefined;
   /** False for a visitor minted at this handshake or an earlier one who has done nothing yet. */
   stored: boolean;
+  /** A browser opened from a continue link: the one conversation it may reach and hear of. */
+  conversationId: string | null;
 }
 export interface AgentData {
   agent: Agent;
@@ -46,6 +48,14 @@ export type VisitorSocket = Socket<
 export type AgentSocket = Socket<AgentClientToServerEvents, AgentServerToClientEvents, object, AgentData>;
 
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
+/** Where a browser that may reach only one of its visitor's conversations listens. */
+export const visitorConversationRoom = (visitorId: string, conversationId: string) =>
+  `visitor:${visitorId}:${conversationId}`;
+/** The visitor sockets that hear of a conversation: the visitor's own, and those scoped to it. */
+export const visitorRooms = (visitorId: string, conversationId: string) => [
+  visitorRoom(visitorId),
+  visitorConversationRoom(visitorId, conversationId),
+];
 export const siteRoom = (siteId: string) => `site:${siteId}`;
 /** A site's visitors (in the visitor namespace), told when the site's availability changes. */
 export const siteVisitorsRoom = (siteId: string) => `site-visitors:${siteId}`;

@@ -19,7 +19,7 @@ import {
   type RealtimeContext,
   siteRoom,
   type VisitorNamespace,
-  visitorRoom,
+  visitorRooms,
 } from './context';
 import { setUpVisitorNamespace, visitorOriginAllowed } from './visitor-namespace';
 
@@ -91,18 +91,21 @@ export async function attachRealtime(
   events.on('message', (message, route, origin) => {
     const skip = origin ? [origin] : [];
     if (message.visibility === 'all') {
-      visitors.to(visitorRoom(route.visitorId)).except(skip).emit('message', message);
+      visitors
+        .to(visitorRooms(route.visitorId, message.conversationId))
+        .except(skip)
+        .emit('message', message);
     }
     ctx.toAgents(route.siteId).except(skip).emit('message', message);
   });
   events.on('conversation', (conversation) => {
     visitors
-      .to(visitorRoom(conversation.visitorId))
+      .to(visitorRooms(conversation.visitorId, conversation.id))
       .emit('conversation', toVisitorConversation(conversation));
     ctx.toAgents(conversation.siteId).emit('conversation', conversation);
   });
   events.on('seen', (event, route) => {
-    visitors.to(visitorRoom(route.visitorId)).emit('seen', event);
+    visitors.to(visitorRooms(route.visitorId, event.conversationId)).emit('seen', event);
     ctx.toAgents(route.siteId).emit('seen', event);
   });
   return {

@@ -29,6 +29,7 @@ import {
   type SocketLimits,
   siteVisitorsRoom,
   type VisitorSocket,
+  visitorConversationRoom,
   visitorLimits,
   visitorRoom,
 } from './context';
@@ -76,6 +77,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
       let visitor: Visitor | null = null;
       let token: string | undefined;
       let stored = true;
+      let conversationId: string | null = null;
       if (auth.identity) {
         const proof = services.sites.verifyIdentity(site, auth.identity);
         if (!proof) return next(refusal('unauthorized', 'identity verification failed'));
@@ -83,7 +85,9 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
         const emailSigned = proof === 'user-and-email';
         visitor = await services.visitors.identified(site.id, userId, { name, email, emailSigned });
       } else if (auth.token) {
-        visitor = await services.visitors.byToken(site.id, auth.token);
+        const known = await services.visitors.byToken(site.id, auth.token);
+        visitor = known?.visitor ?? null;
+        conversationId = known?.conversationId ?? null;
         if (!visitor) {
           visitor = services.visitors.unstoredByToken(site.id, auth.token);
           stored = visitor === null;
@@ -98,7 +102,7 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
         token = minted.token;
         stored = false;
       }
-      socket.data = { site, visitor, token, stored };
+      socket.data = { site, visitor, token, stored, conversationId };
       next();
     } catch (error) {
       console.error('parley: visitor handshake failed', error);
@@ -118,18 +122,24 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
       });
       return storing;
     };
+    const scope = socket.data.conversationId;
     const actor: VisitorActor = {
       kind: 'visitor',
       visitorId: visitor.id,
       siteId: site.id,
       ...(visitor.name ? { name: visitor.name } : {}),
+      ...(scope ? { conversationId: scope } : {}),
     };
-    socket.join([visitorRoom(visitor.id), siteVisitorsRoom(site.id)]);
+    socket.join([
+      scope ? visitorConversationRoom(visitor.id, scope) : visitorRoom(visitor.id),
+      siteVisitorsRoom(site.id),
+    ]);
     socket.emit('session', { visitorId: visitor.id, token: token ?? '' });
 
     socket.on(
       'conversation:start',
       handler(startConversationSchema, limits.start, async ({ startKey }) => {
+        if (scope) return oneConversationOnly();
         await stored();
         const { conversation } = await services.conversations.start(actor, startKey);
         return forVisitor({ ok: true, conversation });
@@ -155,6 +165,13 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
 }
 
 type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
+
+/** A browser opened from a continue link reaches that conversation only: it starts none. */
+const oneConversationOnly = () =>
+  failure(
+    'forbidden',
+    'this browser continues one conversation from an email link: reply there, or open the chat on the site',
+  );
 
 /** Browsers may open visitor sockets from the site's allowed origins or from the widget iframe. */
 export function visitorOriginAllowed(ctx: RealtimeContext, site: Site, origin: string | undefined): boolean {
@@ -245,6 +262,7 @@ function registerWidgetHandlers(
       offlineMessageSchema,
       () => limits.start() ?? limits.message(),
       async ({ startKey, clientMsgId, name, email, body }) => {
+        if (actor.conversationId) return oneConversationOnly();
         await stored();
         await services.visitors.updateProfile(visitor.id, { name, email });
         if (name) actor.name = name;

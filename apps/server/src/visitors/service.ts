@@ -120,18 +120,27 @@ export class VisitorService {
       .digest('base64url');
   }
 
-  /** The visitor a token belongs to, only if it belongs to this site. */
-  async byToken(siteId: string, token: string): Promise<Visitor | null> {
+  /**
+   * The visitor a token belongs to, only if it belongs to this site. A token a continue link
+   * gave another browser reaches only that link's conversation: `conversationId` says which.
+   */
+  async byToken(
+    siteId: string,
+    token: string,
+  ): Promise<{ visitor: Visitor; conversationId: string | null } | null> {
     const hash = hashToken(token);
     const seen = { $set: { lastSeenAt: new Date() } };
-    const doc =
-      (await this.model
-        .findOneAndUpdate({ tokenHash: hash, siteId }, seen, { returnDocument: 'after' })
-        .lean<VisitorDoc>()) ??
-      (await this.model
-        .findOneAndUpdate({ deviceTokenHashes: hash, siteId }, seen, { returnDocument: 'after' })
-        .lean<VisitorDoc>());
-    return doc ? toVisitor(doc) : null;
+    const own = await this.model
+      .findOneAndUpdate({ tokenHash: hash, siteId }, seen, { returnDocument: 'after' })
+      .lean<VisitorDoc>();
+    if (own) return { visitor: toVisitor(own), conversationId: null };
+    const device = await this.model
+      .findOneAndUpdate({ deviceTokenHashes: hash, siteId }, seen, { returnDocument: 'after' })
+      .lean<VisitorDoc>();
+    if (!device) return null;
+    const link = device.deviceLinks?.find((entry) => entry.tokenHash === hash);
+    // A device token always has its link entry; without one it reaches nothing.
+    return link?.conversationId ? { visitor: toVisitor(device), conversationId: link.conversationId } : null;
   }
 
   /**
