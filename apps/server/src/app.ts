@@ -42,6 +42,8 @@ export async function startRelay(config: Config): Promise<Relay> {
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind proxies named in PARLEY_TRUST_PROXY, req.ip is the client X-Forwarded-For names.
+  app.set('trust proxy', config.trustProxy);
   app.use(express.json({ limit: '64kb' }));
   app.get('/health', async (_req, res) => {
     const ping = await connection.db

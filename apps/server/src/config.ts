@@ -71,6 +71,22 @@ export const environmentSchema = z.object({
   PARLEY_STARTS_PER_MIN: whole
     .default(30)
     .meta(about('conversations one client address may start a minute (and in a burst)')),
+  PARLEY_TRUST_PROXY: z
+    .string()
+    .max(1000)
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .optional()
+    .meta(
+      about(
+        'proxies (addresses, subnets, or `loopback`, comma-separated) whose X-Forwarded-For names the client; the per-address limits then count the client, not the proxy',
+        'none',
+      ),
+    ),
   PARLEY_BATCH_WINDOW_MS: whole
     .default(0)
     .meta(about('how long sends wait to be written as one batch, in ms; 0 starts the next batch at once')),
@@ -223,6 +239,8 @@ export interface Config {
   socketsPerAddress: number;
   /** Conversations one client address may start a minute (and in a burst). */
   startsPerMinute: number;
+  /** The proxies whose X-Forwarded-For is believed (proxy-addr's syntax); none by default. */
+  trustProxy: string[];
   /** How long writes wait to be grouped into one batch, in ms; 0 starts the next batch at once. */
   batchWindowMs: number;
   /** How long an agent's console session lasts without signing in again, in hours. */
@@ -304,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRatePerSec: read.PARLEY_EVENT_RATE,
     socketsPerAddress: read.PARLEY_SOCKETS_PER_ADDRESS,
     startsPerMinute: read.PARLEY_STARTS_PER_MIN,
+    trustProxy: read.PARLEY_TRUST_PROXY ?? [],
     batchWindowMs: read.PARLEY_BATCH_WINDOW_MS,
     sessionTtlHours: read.PARLEY_SESSION_TTL_HOURS,
     loginAttemptsPerMinute: read.PARLEY_LOGIN_ATTEMPTS_PER_MIN,

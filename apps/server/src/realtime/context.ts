@@ -71,6 +71,8 @@ export interface RealtimeContext {
   /** Agents who may see a site: its agents and every admin. */
   toAgents(siteId: string): ReturnType<AgentNamespace['to']>;
   limits: RateLimits;
+  /** The client address a socket's per-address limits count (PARLEY_TRUST_PROXY decides the hop). */
+  addressOf(socket: VisitorSocket): string;
 }
 
 /** Why an event is refused before it is handled; null lets it through. */
@@ -152,7 +154,7 @@ const refusedBy = (allowed: boolean, message: string): Refusal =>
  */
 export function visitorLimits(ctx: RealtimeContext, socket: VisitorSocket): SocketLimits {
   const { limits, config } = ctx;
-  const address = socket.handshake.address;
+  const address = ctx.addressOf(socket);
   const siteId = socket.data.site.id;
   const dropFlooder = (limit: () => Refusal) => (): Refusal => {
     const refused = limit();

@@ -7,6 +7,7 @@ import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { Config } from '../config';
 import { toVisitorConversation } from '../conversations/wire';
+import { clientAddress } from '../http/client-address';
 import type { Services } from '../services';
 import { originOf } from '../shared/origin';
 import { setUpAgentNamespace } from './agent-namespace';
@@ -58,6 +59,7 @@ export async function attachRealtime(
     },
   });
 
+  const addressOf = clientAddress(config.trustProxy);
   const visitors = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
   const ctx: RealtimeContext = {
@@ -68,6 +70,7 @@ export async function attachRealtime(
     relayOrigin: originOf(config.publicUrl) ?? config.publicUrl,
     toAgents: (siteId) => agents.to([siteRoom(siteId), ADMINS]),
     limits: createRateLimits(config),
+    addressOf: (socket) => addressOf(socket.request),
   };
   setUpVisitorNamespace(ctx);
   setUpAgentNamespace(ctx);

@@ -45,10 +45,11 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
   // or its connection closes, or when the handshake below refuses it.
   const slots = new WeakMap<VisitorSocket, () => void>();
   visitors.use((socket, next) => {
-    if (!ctx.limits.addressHandshakes.take(socket.handshake.address)) {
+    const address = ctx.addressOf(socket);
+    if (!ctx.limits.addressHandshakes.take(address)) {
       return next(refusal('rate_limited', 'too many new connections from this address, try again shortly'));
     }
-    const release = ctx.limits.addressSockets.take(socket.handshake.address);
+    const release = ctx.limits.addressSockets.take(address);
     if (!release) return next(refusal('rate_limited', 'too many connections from this address'));
     slots.set(socket, release);
     socket.conn.once('close', release);
