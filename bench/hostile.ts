@@ -1,19 +1,7 @@
-// pnpm bench:hostile — one hostile client against the relay with its default limits: from one
-// address it opens as many visitor sockets as it is let, and sends the worst packets it can
-// (64 KB visitor:context URLs built to make a backtracking pattern work hardest, oversized attribute
-// names, junk conversation starts) as fast as it is answered. Meanwhile /health is sampled and a
-// real visitor of the same site (another address) sends messages. Prints p50/p99/max of both;
-// last line is JSON.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MAX_PACKET_BYTES } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { loadConfig } from '../apps/server/src/config';
-import { connectDatabase } from '../apps/server/src/db/connect';
-import { createServices, syncIndexes } from '../apps/server/src/services';
-import { spawnEngine } from '../apps/server/src/testing/engine-process';
 import { spawnRelay } from '../apps/server/src/testing/process';
+import { benchServices, benchStore, type Cleanups } from './store';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const HOSTILE_SOCKETS = Number(process.env.BENCH_HOSTILE_SOCKETS ?? 80);
@@ -89,23 +77,11 @@ async function probeHealth(url: string, end: number): Promise<number[]> {
 }
 
 async function main() {
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
   try {
-    let uri = process.env.MONGODB_URI;
-    if (!uri) {
-      const directory = mkdtempSync(join(tmpdir(), 'parley-bench-db-'));
-      const engine = await spawnEngine(directory);
-      cleanups.push(async () => {
-        await engine.stop();
-        rmSync(directory, { recursive: true, force: true });
-      });
-      uri = engine.uri;
-    }
+    const uri = await benchStore(cleanups);
     const dbName = `bench_hostile_${Date.now()}`;
-    const connection = await connectDatabase(uri, dbName);
-    cleanups.push(() => connection.close());
-    const services = createServices(connection, loadConfig({}));
-    await syncIndexes(connection, services);
+    const services = await benchServices(uri, dbName, cleanups);
     const site = await services.sites.create({ name: 'Bench shop', allowedOrigins: [ORIGIN] });
 
     // The relay as deployed: its own process, default limits.

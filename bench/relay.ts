@@ -1,17 +1,8 @@
-// pnpm bench:relay — visitors and agents exchanging messages through the relay with persistence,
-// against a bare Socket.IO ack-and-forward server in the same run, then the relay's storage path
-// alone. Prints p50/p99 visitor→agent latency at a fixed rate, and throughput with acks as fast
-// as they come; last line is JSON.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { loadConfig } from '../apps/server/src/config';
-import { connectDatabase } from '../apps/server/src/db/connect';
-import { createServices, syncIndexes } from '../apps/server/src/services';
-import { spawnEngine } from '../apps/server/src/testing/engine-process';
+import type { createServices } from '../apps/server/src/services';
 import { spawnReady, spawnRelay } from '../apps/server/src/testing/process';
+import { benchServices, benchStore, type Cleanups } from './store';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -200,23 +191,11 @@ async function relayTarget(url: string, sites: { key: string; agentToken: string
 }
 
 async function main() {
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
   try {
-    let uri = process.env.MONGODB_URI;
-    if (!uri) {
-      const directory = mkdtempSync(join(tmpdir(), 'parley-bench-db-'));
-      const engine = await spawnEngine(directory);
-      cleanups.push(async () => {
-        await engine.stop();
-        rmSync(directory, { recursive: true, force: true });
-      });
-      uri = engine.uri;
-    }
+    const uri = await benchStore(cleanups);
     const dbName = `bench_${Date.now()}`;
-    const connection = await connectDatabase(uri, dbName);
-    cleanups.push(() => connection.close());
-    const services = createServices(connection, loadConfig({}));
-    await syncIndexes(connection, services);
+    const services = await benchServices(uri, dbName, cleanups);
     const sites = await Promise.all(
       Array.from({ length: PAIRS }, async (_, i) => {
         const site = await services.sites.create({ name: `Bench ${i}`, allowedOrigins: [ORIGIN] });

@@ -1,13 +1,11 @@
 // pnpm bench:smtp-flood — streams one huge message (600 MB by default) at the relay's built-in SMTP
 // server and samples the relay process's RSS the whole time. Prints the figures and the server's
 // answer; last line is JSON.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { smtpSession } from '../apps/server/src/email/testing';
-import { spawnEngine } from '../apps/server/src/testing/engine-process';
 import { spawnRelay } from '../apps/server/src/testing/process';
+import { benchStore, type Cleanups } from './store';
 
 const MEGABYTES = Number(process.env.BENCH_FLOOD_MB ?? 600);
 const LINE = `${'x'.repeat(998)}\r\n`;
@@ -47,18 +45,9 @@ async function flood(port: number): Promise<{ answer: string; seconds: number }>
 }
 
 async function main() {
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
   try {
-    let uri = process.env.MONGODB_URI;
-    if (!uri) {
-      const directory = mkdtempSync(join(tmpdir(), 'parley-bench-db-'));
-      const engine = await spawnEngine(directory);
-      cleanups.push(async () => {
-        await engine.stop();
-        rmSync(directory, { recursive: true, force: true });
-      });
-      uri = engine.uri;
-    }
+    const uri = await benchStore(cleanups);
     const smtpPort = await freePort();
     // As `pnpm start` runs it: the built-in server is the dev Mailbox and takes any recipient.
     const relay = await spawnRelay({

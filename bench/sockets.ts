@@ -5,16 +5,11 @@
 // may hold at most 20,000 file descriptors (the hard RLIMIT_NOFILE, which root cannot raise in
 // this sandbox), so one relay cannot hold 20,000 sockets plus its own files on these machines.
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { loadConfig } from '../apps/server/src/config';
-import { connectDatabase } from '../apps/server/src/db/connect';
-import { createServices, syncIndexes } from '../apps/server/src/services';
-import { spawnEngine } from '../apps/server/src/testing/engine-process';
 import { spawnReady } from '../apps/server/src/testing/process';
+import { benchServices, benchStore, type Cleanups } from './store';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 10_000);
 /** Sockets per client process: each holds one file descriptor per socket. */
@@ -119,23 +114,11 @@ async function hold(name: string, pid: number, url: string, visitor: OpenOrder['
 }
 
 async function main() {
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
   try {
-    let uri = process.env.MONGODB_URI;
-    if (!uri) {
-      const directory = mkdtempSync(join(tmpdir(), 'parley-bench-db-'));
-      const engine = await spawnEngine(directory);
-      cleanups.push(async () => {
-        await engine.stop();
-        rmSync(directory, { recursive: true, force: true });
-      });
-      uri = engine.uri;
-    }
+    const uri = await benchStore(cleanups);
     const dbName = `bench_sockets_${Date.now()}`;
-    const connection = await connectDatabase(uri, dbName);
-    cleanups.push(() => connection.close());
-    const services = createServices(connection, loadConfig({}));
-    await syncIndexes(connection, services);
+    const services = await benchServices(uri, dbName, cleanups);
     const site = await services.sites.create({ name: 'Bench', allowedOrigins: [ORIGIN] });
 
     // Every socket comes from 127.0.0.1 here, so the per-address socket cap is lifted for the bench.

@@ -1,5 +1,6 @@
-// A continue link opens one conversation (issue 12, item 12): the browser it is exchanged in
-// reaches and hears of that conversation only, never the visitor's others, and starts none.
+// Continue links (issue 12, item 12): the browser a link is exchanged in reaches that link's
+// conversation only; after the thread moved to another address, links sent to the old address
+// stop working, and so do the browser sessions they were exchanged for.
 import { memoryStore, newClientId } from '@parley/client';
 import type { Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,6 +21,16 @@ afterAll(async () => {
 
 const admin = (): Actor => ({ kind: 'agent', agentId: env.admin.agent.id, name: 'Ada Admin', siteIds: null });
 
+async function post(path: string, body: unknown) {
+  const response = await fetch(`${env.relay.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The continue link in the newest email the Mailbox caught for `address`. */
 async function linkSentTo(address: string): Promise<string> {
   let link = '';
   await vi.waitFor(
@@ -32,6 +43,66 @@ async function linkSentTo(address: string): Promise<string> {
   );
   return link;
 }
+
+const browserWith = (token: string) => {
+  const store = memoryStore();
+  store.setItem(`parley:${env.site.publicKey}:token`, token);
+  return store;
+};
+
+describe('a continue link whose thread moved to another address', () => {
+  it('no longer opens the conversation, and the session it gave another browser ends', async () => {
+    const visitor = await ready(visitorClient(env.relay.url, env.site.publicKey));
+    open.push(visitor);
+    const started = await visitor.start(newClientId());
+    if (!started.ok) throw new Error(started.message);
+    const conversationId = started.conversation.id;
+    const visitorId = visitor.session!.visitorId;
+    visitor.send(conversationId, 'Write to me, please.');
+    await vi.waitFor(() => expect(visitor.pending()).toHaveLength(0));
+
+    const moved = await env.relay.services.email.continueByEmail(admin(), conversationId, 'old@example.com');
+    expect(moved).toMatchObject({ ok: true });
+    const oldLink = await linkSentTo('old@example.com');
+    const exchanged = await post('/api/email/continue', { token: oldLink, device: true });
+    expect(exchanged.status).toBe(200);
+    const phoneToken = String(exchanged.body.visitorToken);
+    const phone = await ready(
+      visitorClient(env.relay.url, env.site.publicKey, { store: browserWith(phoneToken) }),
+    );
+    open.push(phone);
+    expect(phone.session?.visitorId).toBe(visitorId);
+    phone.close();
+
+    // The agent continues at another address: the thread gets a new reply token.
+    expect(
+      await env.relay.services.email.continueByEmail(admin(), conversationId, 'new@example.com'),
+    ).toMatchObject({ ok: true });
+    const newLink = await linkSentTo('new@example.com');
+
+    expect(await post('/api/email/continue', { token: oldLink })).toMatchObject({
+      status: 401,
+      body: { ok: false, code: 'unauthorized' },
+    });
+    expect((await fetch(`${env.relay.url}/continue/${oldLink}`, { redirect: 'manual' })).status).toBe(404);
+    const again = await ready(
+      visitorClient(env.relay.url, env.site.publicKey, { store: browserWith(phoneToken) }),
+    );
+    open.push(again);
+    expect(again.session?.visitorId).not.toBe(visitorId);
+
+    // The link sent to the new address works, and the visitor's first browser is untouched.
+    expect(await post('/api/email/continue', { token: newLink })).toMatchObject({
+      status: 200,
+      body: { ok: true, conversationId, visitorId },
+    });
+    const laptop = await ready(
+      visitorClient(env.relay.url, env.site.publicKey, { store: browserWith(visitor.session!.token) }),
+    );
+    open.push(laptop);
+    expect(laptop.session?.visitorId).toBe(visitorId);
+  });
+});
 
 describe('a browser opened from a continue link', () => {
   it("reaches the link's conversation only", async () => {
@@ -56,9 +127,9 @@ describe('a browser opened from a continue link', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: await linkSentTo('me@example.com'), device: true }),
     }).then((r) => r.json() as Promise<{ visitorToken: string }>);
-    const store = memoryStore();
-    store.setItem(`parley:${env.site.publicKey}:token`, exchanged.visitorToken);
-    const phone = await ready(visitorClient(env.relay.url, env.site.publicKey, { store }));
+    const phone = await ready(
+      visitorClient(env.relay.url, env.site.publicKey, { store: browserWith(exchanged.visitorToken) }),
+    );
     open.push(phone);
     expect(phone.session?.visitorId).toBe(visitor.session?.visitorId);
 
