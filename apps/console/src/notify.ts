@@ -24,7 +24,7 @@ export function alertsUnlocked(): boolean {
 }
 
 /** Two short rising tones: distinct from the OS's own sounds, not alarming. */
-export function chime(): void {
+function chime(): void {
   if (audio?.state !== 'running') return;
   const start = audio.currentTime;
   for (const [i, frequency] of [660, 880].entries()) {

@@ -27,12 +27,12 @@ import { siteSettingsSchema } from './widget-schemas';
 const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 
 /** At least 10 characters: long passwords beat clever ones. */
-export const passwordSchema = z
+const passwordSchema = z
   .string()
   .min(10, 'passwords need at least 10 characters')
   .max(200, 'passwords are at most 200 characters');
 
-export const nameSchema = bounded(200).trim().min(1, 'must not be empty');
+const nameSchema = bounded(200).trim().min(1, 'must not be empty');
 
 export const loginSchema = z.strictObject({
   email: emailAddressSchema,
@@ -77,7 +77,7 @@ export const cannedSchema = z.strictObject({
   shared: z.boolean().default(false),
 }) satisfies z.ZodType<Required<CannedPayload>, CannedPayload>;
 
-export const tagSchema = bounded(100)
+const tagSchema = bounded(100)
   .trim()
   .toLowerCase()
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u, 'tags are 1-40 letters, digits, spaces, "-" or "_"');
@@ -124,7 +124,7 @@ export const noteSchema = z.strictObject({
 }) satisfies z.ZodType<NotePayload, unknown>;
 
 /** scheme://host[:port] of an http(s) page that may embed the widget. */
-export const originSchema = bounded(300)
+const originSchema = bounded(300)
   .trim()
   .toLowerCase()
   .regex(

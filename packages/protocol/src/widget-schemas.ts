@@ -37,14 +37,14 @@ const time = patterned(5, /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
 
 const FIELD_KEY = /^[a-zA-Z][a-zA-Z0-9_]{0,31}$/;
 
-export const preChatFieldSchema = z.strictObject({
+const preChatFieldSchema = z.strictObject({
   key: patterned(32, FIELD_KEY, 'must be a short identifier'),
   label: line(100).refine((s) => s.length > 0, 'must not be empty'),
   type: z.enum(['text', 'email', 'tel']),
   required: z.boolean(),
 });
 
-export const proactiveMessageSchema = z.strictObject({
+const proactiveMessageSchema = z.strictObject({
   id: patterned(32, /^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "-" or "_"'),
   text: line(500).refine((s) => s.length > 0, 'must not be empty'),
   delaySec: z.number().int().min(0).max(3600),
@@ -117,7 +117,7 @@ export const visitorContextSchema = z.strictObject({
     .optional(),
 }) satisfies z.ZodType<VisitorContextPayload, unknown>;
 
-export const MAX_VISITOR_ATTRIBUTES = 50;
+const MAX_VISITOR_ATTRIBUTES = 50;
 
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const ATTRIBUTE_NAME_RULE = 'attribute names are letters, digits, "-" or "_"';

@@ -12,7 +12,7 @@ import './email.css';
 export const ORIGINAL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
 
 /** The document a sandboxed frame shows: the email's (already sanitised) HTML under a CSP that blocks remote loads. */
-export function originalDocument(html: string): string {
+function originalDocument(html: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${ORIGINAL_CSP}"><base target="_blank"><style>body{font:14px/1.5 system-ui,sans-serif;margin:12px;color:#1b1f29;word-wrap:break-word}img{max-width:100%}</style></head><body>${html}</body></html>`;
 }
 

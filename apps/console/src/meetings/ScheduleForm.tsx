@@ -19,7 +19,7 @@ const ZONES: string[] = (() => {
 })();
 
 /** A fresh agent's week: 09:00–17:00 on weekdays, 30-minute meetings, in the browser's zone. */
-export const defaultSchedule = (): ScheduleInput => ({
+const defaultSchedule = (): ScheduleInput => ({
   timeZone: browserZone(),
   weekly: ([1, 2, 3, 4, 5] as const).map((day) => ({ day, start: '09:00', end: '17:00' })),
   exceptions: [],

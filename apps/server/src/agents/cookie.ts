@@ -2,7 +2,7 @@
 // pages never send it), Secure when the relay is served over https.
 import type { Response } from 'express';
 
-export const SESSION_COOKIE = 'parley_session';
+const SESSION_COOKIE = 'parley_session';
 
 /** The session token in a Cookie header, if it is there and well formed. */
 export function sessionFromCookieHeader(header: string | undefined): string | null {

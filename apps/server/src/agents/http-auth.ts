@@ -9,7 +9,7 @@ import type { Agent } from './service';
  * The agent a request is authenticated as: `Authorization: Bearer <API token>`, or the
  * console's session cookie.
  */
-export async function agentFromRequest(services: Services, req: Request): Promise<Agent | null> {
+async function agentFromRequest(services: Services, req: Request): Promise<Agent | null> {
   const header = req.get('authorization');
   if (header) {
     const match = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(header);

@@ -335,7 +335,7 @@ export class ConversationActions {
 }
 
 /** Agents named in a note as `@Name` (full name, case-insensitive), for mention notifications. */
-export function mentionedAgents(body: string, agents: { id: string; name: string }[]): string[] {
+function mentionedAgents(body: string, agents: { id: string; name: string }[]): string[] {
   const lower = body.toLowerCase();
   return agents.filter((a) => lower.includes(`@${a.name.toLowerCase()}`)).map((a) => a.id);
 }

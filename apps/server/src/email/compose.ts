@@ -26,7 +26,7 @@ export interface OutboundEmail {
 const RECAP_ENTRIES = 6;
 const RECAP_CHARS = 280;
 
-export const conversationReference = (conversationId: string) => conversationId.slice(-8).toUpperCase();
+const conversationReference = (conversationId: string) => conversationId.slice(-8).toUpperCase();
 
 export function threadSubject(siteName: string, conversationId: string): string {
   return `${displayName(siteName)}: your conversation [#${conversationReference(conversationId)}]`;

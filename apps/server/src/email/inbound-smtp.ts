@@ -10,7 +10,7 @@ export const MAX_SMTP_CLIENTS = 20;
  * Bytes of messages held in memory across all connections: past it a message is discarded as it
  * streams and answered 452, so many senders at once cannot grow the relay by clients × size.
  */
-export const MAX_BUFFERED_BYTES = 4 * MAX_EMAIL_BYTES;
+const MAX_BUFFERED_BYTES = 4 * MAX_EMAIL_BYTES;
 
 const smtpError = (code: number, message: string) =>
   Object.assign(new Error(message), { responseCode: code });

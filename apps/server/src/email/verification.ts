@@ -4,7 +4,7 @@ import { promises as dns } from 'node:dns';
 import { authenticate, type DNSResolver } from 'mailauth';
 
 /** DNS lookups as mailauth expects them; the system resolver unless told otherwise. */
-export const systemResolver: DNSResolver = (name, rrtype) =>
+const systemResolver: DNSResolver = (name, rrtype) =>
   dns.resolve(name, rrtype) as Promise<string[][] | string[]>;
 
 export interface SenderCheck {

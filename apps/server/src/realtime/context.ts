@@ -123,7 +123,7 @@ const REFUSALS_PER_SEC = 5;
 const REFUSAL_BURST = 150;
 
 /** Open sockets per client address, so one client cannot hold the relay's sockets for everyone. */
-export class SocketCounts {
+class SocketCounts {
   private readonly open = new Map<string, number>();
 
   constructor(readonly perAddress: number) {}

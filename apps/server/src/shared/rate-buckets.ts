@@ -3,7 +3,7 @@
 // never every bucket at once, and a bucket is dropped on its own only once it would be full again.
 import { LRUCache } from 'lru-cache';
 
-export class TokenBucket {
+class TokenBucket {
   private tokens: number;
   private last = Date.now();
 
@@ -26,7 +26,7 @@ export class TokenBucket {
 }
 
 /** How many keys a bucket map holds unless told otherwise. */
-export const DEFAULT_MAX_KEYS = 10_000;
+const DEFAULT_MAX_KEYS = 10_000;
 
 /** One bucket per key, created on first use. */
 export class RateBuckets {

@@ -55,7 +55,7 @@ const WORDS = {
 };
 
 /** The words in the widget's current language (set on the document by the app). */
-export const emailWords = () => WORDS[document.documentElement.lang as keyof typeof WORDS] ?? WORDS.en;
+const emailWords = () => WORDS[document.documentElement.lang as keyof typeof WORDS] ?? WORDS.en;
 
 type EmailEvent = AckedEvent<EmailWidgetClientToServerEvents>;
 

@@ -2,11 +2,7 @@
 import type { TimelineEntry } from '@parley/client';
 import { format, type Strings } from './i18n';
 
-export function transcriptText(
-  siteName: string,
-  strings: Strings,
-  entries: readonly TimelineEntry[],
-): string {
+function transcriptText(siteName: string, strings: Strings, entries: readonly TimelineEntry[]): string {
   const lines = entries.map((entry) => {
     const who =
       !('author' in entry) || entry.author.kind === 'visitor' ? strings.you : (entry.author.name ?? siteName);
