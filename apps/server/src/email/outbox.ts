@@ -2,9 +2,10 @@
 // scheduled (recovered after a stop), jobs scheduled and merged, and dispatched under the shared
 // outbox policy (shared/outbox.ts) until sent or given up.
 import type { EmailSiteSettings, Message } from '@parley/protocol';
+import type { Collection } from 'mongodb';
 import { trusted } from 'mongoose';
 import type { OwedMessage, Route } from '../conversations/service';
-import { leaseUntil, nextAttempt } from '../shared/outbox';
+import { claimItem, nextAttempt } from '../shared/outbox';
 import { type EmailContext, isDuplicateKey } from './context';
 import type { EmailJobDoc, EmailSiteSettingsDoc } from './model';
 import { runJob } from './outbound';
@@ -214,14 +215,7 @@ export async function dispatchDue(ctx: EmailContext): Promise<number> {
   let ran = 0;
   for (;;) {
     const now = new Date();
-    const job = await ctx.models.jobs
-      .findOneAndUpdate(
-        // Our own operators: sanitizeFilter would otherwise treat them as values.
-        { dueAt: trusted({ $lte: now }), leaseUntil: trusted({ $lte: now }) },
-        { $set: { leaseUntil: leaseUntil(now) }, $inc: { attempts: 1 } },
-        { sort: { dueAt: 1 }, returnDocument: 'after' },
-      )
-      .lean<EmailJobDoc>();
+    const job = await claimItem(ctx.models.jobs.collection as unknown as Collection<EmailJobDoc>, {}, now);
     if (!job) return ran;
     ran++;
     try {

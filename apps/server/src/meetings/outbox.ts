@@ -1,8 +1,7 @@
 // The emails meetings owe: written with the change that owes them, claimed one at a time and
 // sent (or retried, then given up) under the shared outbox policy; due reminders become such emails.
-import { randomBytes } from 'node:crypto';
 import type { ObjectId } from 'mongodb';
-import { nextAttempt, OUTBOX_POLICY } from '../shared/outbox';
+import { claimEntry, nextAttempt, OUTBOX_POLICY } from '../shared/outbox';
 import { type MeetingContext, MINUTE } from './context';
 import { cancelMail, inviteMail, type MailMeeting, reminderMail, summaryMail } from './emails';
 import { invite } from './invites';
@@ -65,41 +64,14 @@ export async function sendDueReminders(ctx: MeetingContext): Promise<number> {
   }
 }
 
-/**
- * Claims one due entry of a meeting's `reminders` or `mails` (pending, or claimed by a worker
- * whose lease of `leaseMs` ran out) with an atomic update: the meeting as it is after, the
- * claim's token, and a filter that reaches the claimed entry with `<field>.$`.
- */
-async function claimDue(
+/** A due entry of a meeting's `reminders` or `mails`, claimed (shared/outbox.ts). */
+const claimDue = (
   ctx: MeetingContext,
   field: 'reminders' | 'mails',
   filter: Record<string, unknown>,
   now: Date,
   leaseMs: number,
-): Promise<{ doc: MeetingDoc; claimToken: string; mine: Record<string, unknown> } | null> {
-  const claimToken = randomBytes(12).toString('base64url');
-  const leaseEnded = new Date(now.getTime() - leaseMs);
-  const doc = await ctx.meetings.findOneAndUpdate(
-    {
-      ...filter,
-      [field]: {
-        $elemMatch: {
-          dueAt: { $lte: now },
-          $or: [{ state: 'pending' }, { state: 'sending', claimedAt: { $lt: leaseEnded } }],
-        },
-      },
-    },
-    {
-      $set: {
-        [`${field}.$.state`]: 'sending',
-        [`${field}.$.claimedAt`]: now,
-        [`${field}.$.claimToken`]: claimToken,
-      },
-    },
-    { returnDocument: 'after' },
-  );
-  return doc ? { doc, claimToken, mine: { _id: doc._id, [field]: { $elemMatch: { claimToken } } } } : null;
-}
+) => claimEntry(ctx.meetings, field, filter, now, leaseMs);
 
 /**
  * Right after a change: sends the emails it owes. The change is stored whatever happens here,
