@@ -5,6 +5,7 @@ import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay } from '../testing';
 import { ready, visitorClient } from '../testing/clients';
+import { relayCall } from '../testing/relay-call';
 import { signLink } from './links';
 import { calendarPart, type Mailbox, readInvite, startMailbox, to } from './test-mailbox';
 
@@ -20,24 +21,10 @@ const weekdaysAndWeekend: ScheduleInput = {
 };
 const VISITOR = 'vera@example.com';
 
-async function call<T = Record<string, unknown>>(
+const call = <T = Record<string, unknown>>(
   path: string,
   options: { body?: unknown; token?: string; form?: Record<string, string> } = {},
-): Promise<{ status: number; body: T; text: string }> {
-  const response = await fetch(path.startsWith('http') ? path : `${env.relay.url}${path}`, {
-    method: options.body || options.form ? 'POST' : 'GET',
-    headers: {
-      ...(options.body ? { 'content-type': 'application/json' } : {}),
-      ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-    },
-    ...(options.body ? { body: JSON.stringify(options.body) } : {}),
-    ...(options.form ? { body: new URLSearchParams(options.form).toString() } : {}),
-  });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as T) : ({} as T);
-  return { status: response.status, body: json, text };
-}
+) => relayCall<T>(env.relay.url, path, options);
 
 /** Links in emails name the public URL; the test relay listens elsewhere. */
 const local = (url: string) => url.replace('http://relay.test', env.relay.url);

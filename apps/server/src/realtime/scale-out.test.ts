@@ -2,8 +2,8 @@
 // other talk as if there were one relay.
 import { newClientId } from '@parley/client';
 import { afterAll, expect, it, vi } from 'vitest';
-import { type Relay, startRelay } from '../app';
-import { createFixtures, testConfig } from '../testing';
+import type { Relay } from '../app';
+import { createFixtures, startRelays, testConfig } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
 import { startRedis } from '../testing/redis';
 
@@ -16,13 +16,7 @@ it('fans out across relay nodes through the Redis Streams adapter', async () => 
   const redis = await startRedis();
   cleanups.push(() => redis.stop());
   const config = testConfig({ redisUrl: redis.url });
-  const nodes: Relay[] = [];
-  for (let i = 0; i < 2; i++) {
-    const node = await startRelay(config);
-    cleanups.push(() => node.close());
-    nodes.push(node);
-  }
-  const [nodeA, nodeB] = nodes as [Relay, Relay];
+  const [nodeA, nodeB] = (await startRelays(2, config, cleanups)) as [Relay, Relay];
   const { site, agent: agentFixture } = await createFixtures(nodeA);
 
   const visitor = await ready(visitorClient(nodeA.url, site.publicKey));

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mailbox, startMailbox, to } from '../meetings/test-mailbox';
 import { startTestRelay } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
+import { type RelayAnswer, relayCall } from '../testing/relay-call';
 
 let env: Awaited<ReturnType<typeof startTestRelay>>;
 let mailbox: Mailbox;
@@ -21,31 +22,10 @@ const everyDay: ScheduleInput = {
   lengths: [30],
 };
 
-interface Answer<T> {
-  status: number;
-  body: T & { ok: boolean; code?: string; message?: string };
-  text: string;
-  headers: Headers;
-}
-
-async function call<T = Record<string, unknown>>(
+const call = <T = Record<string, unknown>>(
   path: string,
   options: { body?: unknown; token?: string; form?: Record<string, string> } = {},
-): Promise<Answer<T>> {
-  const response = await fetch(`${env.relay.url}${path}`, {
-    method: options.body || options.form ? 'POST' : 'GET',
-    headers: {
-      ...(options.body ? { 'content-type': 'application/json' } : {}),
-      ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-    },
-    ...(options.body ? { body: JSON.stringify(options.body) } : {}),
-    ...(options.form ? { body: new URLSearchParams(options.form).toString() } : {}),
-  });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {};
-  return { status: response.status, body: json, text, headers: response.headers };
-}
+) => relayCall<T>(env.relay.url, path, options);
 
 const local = (url: string) => url.replace('http://relay.test', '');
 
@@ -212,7 +192,7 @@ describe('meeting capability tokens', () => {
     const missing = new ObjectId().toHexString();
     const wrong = `${offered.body.links.book!.split('.')[0]}.${'A'.repeat(43)}`;
     const start = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    const probes: [string, (id: string) => Promise<Answer<unknown>>][] = [
+    const probes: [string, (id: string) => Promise<RelayAnswer<unknown>>][] = [
       ['slots', (id) => call(`/meetings/${id}/slots?token=${wrong}&timeZone=UTC`)],
       [
         'book',

@@ -5,9 +5,9 @@
 import { type ChatClient, newClientId } from '@parley/client';
 import type { Availability } from '@parley/protocol';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type Relay, startRelay } from '../app';
+import type { Relay } from '../app';
 import type { Site } from '../sites/service';
-import { createFixtures, SHOP_ORIGIN, startTestRelay, testConfig } from '../testing';
+import { createFixtures, SHOP_ORIGIN, startRelays, startTestRelay, testConfig } from '../testing';
 import { agentClient, ready, visitorClient } from '../testing/clients';
 import { startRedis } from '../testing/redis';
 
@@ -102,13 +102,7 @@ describe('who can take a chat now', () => {
     const redis = await startRedis();
     cleanups.push(() => redis.stop());
     const config = testConfig({ redisUrl: redis.url });
-    const nodes: Relay[] = [];
-    for (let i = 0; i < 2; i++) {
-      const node = await startRelay(config);
-      cleanups.push(() => node.close());
-      nodes.push(node);
-    }
-    const [nodeA, nodeB] = nodes as [Relay, Relay];
+    const [nodeA, nodeB] = (await startRelays(2, config, cleanups)) as [Relay, Relay];
     await createFixtures(nodeA);
     const site = await balancedSite(nodeA);
     const { agent, token } = await newAgent(nodeA, site);

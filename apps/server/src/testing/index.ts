@@ -34,6 +34,21 @@ export async function startTestRelay(overrides: Partial<Config> = {}) {
   return { relay, ...fixtures };
 }
 
+/** `count` relays in this process over one config (one store, one Redis); each is closed by `cleanups`. */
+export async function startRelays(
+  count: number,
+  config: Config,
+  cleanups: (() => unknown)[],
+): Promise<Relay[]> {
+  const relays: Relay[] = [];
+  for (let i = 0; i < count; i++) {
+    const relay = await startRelay(config);
+    cleanups.push(() => relay.close());
+    relays.push(relay);
+  }
+  return relays;
+}
+
 export async function createFixtures(relay: Pick<Relay, 'services'>) {
   const site = await relay.services.sites.create({ name: 'Test Shop', allowedOrigins: [SHOP_ORIGIN] });
   const otherSite = await relay.services.sites.create({
