@@ -1,10 +1,6 @@
-// Conversation emails follow the one outbox policy: a failed send backs off from 30 s, and the
-// last failed attempt gives the email up where the agents see it.
-import { randomUUID } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Actor } from '../conversations/service';
-import { freePort, startTestRelay } from '../testing';
+import { emailConversation, freePort, startTestRelay } from '../testing';
 
 let env: Awaited<ReturnType<typeof startTestRelay>>;
 
@@ -23,24 +19,13 @@ const eventually = (check: () => void | Promise<void>) =>
 const jobs = () => env.relay.connection.collection('emailjobs');
 
 async function escalated() {
-  const { services } = env.relay;
-  const { visitor } = await services.visitors.mint(env.site.id);
-  const actor: Actor = { kind: 'visitor', visitorId: visitor.id, siteId: env.site.id };
-  const { conversation } = await services.conversations.start(actor, randomUUID());
-  await services.conversations.append(actor, {
-    conversationId: conversation.id,
-    clientMsgId: randomUUID(),
-    body: 'Where is my order?',
-  });
-  const agent: Actor = {
-    kind: 'agent',
-    agentId: env.admin.agent.id,
-    name: env.admin.agent.name,
-    siteIds: null,
-  };
-  const result = await services.email.continueByEmail(agent, conversation.id, 'vera@example.com');
-  if (!result.ok) throw new Error(result.message);
-  return new ObjectId(conversation.id);
+  const { conversationId } = await emailConversation(
+    env.relay,
+    env.admin.agent,
+    env.site.id,
+    'vera@example.com',
+  );
+  return new ObjectId(conversationId);
 }
 
 describe('the conversation email outbox', () => {

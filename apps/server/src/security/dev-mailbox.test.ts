@@ -5,7 +5,7 @@ import type { MailboxEntry } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../conversations/service';
 import { sendOverSmtp } from '../email/testing';
-import { startTestRelay } from '../testing';
+import { emailConversation, startTestRelay } from '../testing';
 
 let env: Awaited<ReturnType<typeof startTestRelay>>;
 
@@ -16,7 +16,12 @@ afterAll(async () => {
   await env?.relay.close();
 });
 
-const admin = (): Actor => ({ kind: 'agent', agentId: env.admin.agent.id, name: 'Ada Admin', siteIds: null });
+const _admin = (): Actor => ({
+  kind: 'agent',
+  agentId: env.admin.agent.id,
+  name: 'Ada Admin',
+  siteIds: null,
+});
 
 async function api(path: string, token: string, body?: unknown) {
   const response = await fetch(`${env.relay.url}${path}`, {
@@ -35,20 +40,10 @@ const seen = async (token: string) =>
 
 /** A conversation of `siteId` continued by email; answers the address once its email was caught. */
 async function escalated(siteId: string) {
-  const { services } = env.relay;
-  const { visitor } = await services.visitors.mint(siteId);
-  const me = { kind: 'visitor' as const, visitorId: visitor.id, siteId };
-  const { conversation } = await services.conversations.start(me, randomUUID());
-  await services.conversations.append(me, {
-    conversationId: conversation.id,
-    clientMsgId: randomUUID(),
-    body: 'Hello',
-  });
   const address = `v-${randomUUID().slice(0, 8)}@example.com`;
-  const result = await services.email.continueByEmail(admin(), conversation.id, address);
-  if (!result.ok) throw new Error(result.message);
+  const { conversationId } = await emailConversation(env.relay, env.admin.agent, siteId, address, 'Hello');
   await vi.waitFor(async () => expect(await seen(env.admin.token)).toContain(address), { timeout: 15_000 });
-  return { conversationId: conversation.id, address };
+  return { conversationId, address };
 }
 
 describe('the development Mailbox', () => {

@@ -14,7 +14,7 @@ import { MAX_HELD_BYTES_PER_SITE, MAX_HELD_PER_SITE } from '../email/held';
 import { MAX_EMAIL_BYTES } from '../email/inbound';
 import { MAX_SMTP_CLIENTS } from '../email/inbound-smtp';
 import { sendOverSmtp, smtpSession } from '../email/testing';
-import { startTestRelay } from '../testing';
+import { emailConversation, startTestRelay } from '../testing';
 
 const DOMAIN = 'parley.test';
 let env: Awaited<ReturnType<typeof startTestRelay>>;
@@ -54,23 +54,13 @@ const admin = (): Actor => ({ kind: 'agent', agentId: env.admin.agent.id, name: 
 
 /** A conversation continued by email at `address`: its reply address and the Mailbox's copy. */
 async function escalated(siteId: string, address = `v-${randomUUID().slice(0, 8)}@example.com`) {
-  const { services } = env.relay;
-  const { visitor } = await services.visitors.mint(siteId);
-  const me = { kind: 'visitor' as const, visitorId: visitor.id, siteId };
-  const { conversation } = await services.conversations.start(me, randomUUID());
-  await services.conversations.append(me, {
-    conversationId: conversation.id,
-    clientMsgId: randomUUID(),
-    body: 'Where is my order?',
-  });
-  const result = await services.email.continueByEmail(admin(), conversation.id, address);
-  if (!result.ok) throw new Error(result.message);
+  const { conversationId } = await emailConversation(env.relay, env.admin.agent, siteId, address);
   let entry: MailboxEntry | undefined;
   await eventually(async () => {
-    entry = (await services.email.mailbox(admin())).find((e) => e.to.includes(address));
+    entry = (await env.relay.services.email.mailbox(admin())).find((e) => e.to.includes(address));
     expect(entry?.replyTo).toBeTruthy();
   });
-  return { conversationId: conversation.id, address, replyTo: entry!.replyTo!, entry: entry! };
+  return { conversationId, address, replyTo: entry!.replyTo!, entry: entry! };
 }
 
 const visitorBodies = async (conversationId: string) =>

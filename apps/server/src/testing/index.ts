@@ -89,6 +89,32 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A visitor's conversation of `siteId` with one message, continued by email at `address` by
+ * `agent` (the escalation email is then on its way). Answers the conversation's and visitor's ids.
+ */
+export async function emailConversation(
+  relay: Pick<Relay, 'services'>,
+  agent: Agent,
+  siteId: string,
+  address: string,
+  body = 'Where is my order?',
+): Promise<{ conversationId: string; visitorId: string }> {
+  const { services } = relay;
+  const { visitor } = await services.visitors.mint(siteId);
+  const me = { kind: 'visitor' as const, visitorId: visitor.id, siteId };
+  const { conversation } = await services.conversations.start(me, randomBytes(8).toString('hex'));
+  await services.conversations.append(me, {
+    conversationId: conversation.id,
+    clientMsgId: randomBytes(8).toString('hex'),
+    body,
+  });
+  const actor = { kind: 'agent' as const, agentId: agent.id, name: agent.name, siteIds: agent.siteIds };
+  const result = await services.email.continueByEmail(actor, conversation.id, address);
+  if (!result.ok) throw new Error(`could not continue ${conversation.id} by email: ${result.message}`);
+  return { conversationId: conversation.id, visitorId: visitor.id };
+}
+
 /** Resolves a conversation as an agent does from the console (the action, its event, its announcement). */
 export async function resolveConversation(
   relay: Pick<Relay, 'services'>,
