@@ -38,6 +38,7 @@ export function conversationRouter(services: Services, signedIn: RequestHandler)
   router.get(
     '/api/inbox/counts',
     signedIn,
+    searchLimit,
     route(async (_req, res) => {
       res.json({ ok: true, counts: await services.inbox.counts(agentOf(res)) });
     }),

@@ -81,7 +81,7 @@ export function inboundSmtpServer(
         }
         if (overflow === 'memory') return callback(smtpError(452, 'too much mail at once, try again later'));
         const raw = Buffer.concat(chunks);
-        release();
+        // The bytes stay counted against the memory cap until the message is parsed and stored.
         const recipients = session.envelope.rcptTo.map((r) => r.address);
         const inbound = recipients.filter((r) => email.isInbound(r));
         const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
@@ -97,20 +97,22 @@ export function inboundSmtpServer(
           );
         }
         if (inbound.length < recipients.length) work.push(email.catchMail(raw));
-        Promise.all(work).then(
-          (outcomes) => {
-            const refused = outcomes.find(
-              (o): o is { disposition: 'refused'; message: string } =>
-                (o as { disposition?: string } | undefined)?.disposition === 'refused',
-            );
-            callback(refused ? smtpError(552, refused.message) : null);
-          },
-          (error) => {
-            if (isMalformed(error)) return callback(smtpError(554, 'message structure not accepted'));
-            console.error('parley: inbound email failed', error);
-            callback(smtpError(451, 'temporary failure, try again later'));
-          },
-        );
+        Promise.all(work)
+          .finally(release)
+          .then(
+            (outcomes) => {
+              const refused = outcomes.find(
+                (o): o is { disposition: 'refused'; message: string } =>
+                  (o as { disposition?: string } | undefined)?.disposition === 'refused',
+              );
+              callback(refused ? smtpError(552, refused.message) : null);
+            },
+            (error) => {
+              if (isMalformed(error)) return callback(smtpError(554, 'message structure not accepted'));
+              console.error('parley: inbound email failed', error);
+              callback(smtpError(451, 'temporary failure, try again later'));
+            },
+          );
       });
     },
   });

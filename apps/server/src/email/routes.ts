@@ -17,6 +17,7 @@ import type { Config } from '../config';
 import { agentActor } from '../conversations/actions';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
+import { byAddress, limited } from '../http/rate-limit';
 import type { Services } from '../services';
 import { hashToken } from '../shared/tokens';
 import { MAX_EMAIL_BYTES } from './inbound';
@@ -30,6 +31,8 @@ export function emailRouter(services: Services, config: Config): Router {
   const router = Router();
   const { email } = services;
   const signedIn = requireAgent(services);
+  // Continue links are public: each client address gets a budget of its own.
+  const continueLimit = limited({ perSecond: 1, burst: 10, key: byAddress });
   const mailboxOn = (_req: Request, res: Response, next: NextFunction) => {
     if (!config.devMailbox) return sendError(res, 'not_found', 'the development Mailbox is off');
     next();
@@ -199,6 +202,7 @@ export function emailRouter(services: Services, config: Config): Router {
   // takes the token over (POST /api/email/continue) and reopens the conversation.
   router.get(
     '/continue/:token',
+    continueLimit,
     route(async (req, res) => {
       const token = String(req.params.token);
       const signed = token.length <= 512 ? verifyContinueLink(config.linkSecret, token) : null;
@@ -219,6 +223,7 @@ export function emailRouter(services: Services, config: Config): Router {
   // per link: a forwarded or leaked email cannot be replayed into more sessions.
   router.post(
     '/api/email/continue',
+    continueLimit,
     route(async (req, res) => {
       const body = parse(continueLinkSchema, req.body, res);
       if (!body) return;

@@ -172,10 +172,13 @@ export async function attachment(
   actor: Actor,
   attachmentId: string,
 ): Promise<{ filename: string; contentType: string; content: Buffer } | null> {
+  // Access first: only the attachment's email is read until the actor may see it.
+  const owner = await ctx.models.attachments.findById(attachmentId, { emailId: 1 }).lean();
+  if (!owner) return null;
+  const doc = await ctx.models.emails.findById(owner.emailId).lean<EmailDoc>();
+  if (!doc || !(await mayRead(ctx, actor, doc))) return null;
   const attachment = await ctx.models.attachments.findById(attachmentId).lean();
   if (!attachment) return null;
-  const doc = await ctx.models.emails.findById(attachment.emailId).lean<EmailDoc>();
-  if (!doc || !(await mayRead(ctx, actor, doc))) return null;
   return {
     filename: attachment.filename,
     contentType: attachment.contentType,

@@ -19,6 +19,8 @@ export type MeetingActor = { kind: 'agent'; agent: Agent } | { kind: 'link'; tok
 export const invalidLink = (): Failure =>
   failure('forbidden', 'this link is not valid; the latest email about this meeting has the current one');
 
+const MAX_LINK_TOKEN = 128;
+
 /**
  * The meeting a link names, if the link holds for the action it allows on the meeting as it is.
  * Only a token signed with the meeting's current key is told that it expired.
@@ -30,6 +32,8 @@ export async function linked(
   token: string,
   now: Date,
 ): Promise<{ ok: true; doc: MeetingDoc } | Failure> {
+  // A token is `<expiry>.<signature>`, well under 128 characters: anything else is refused unread.
+  if (token.length > MAX_LINK_TOKEN || !token.includes('.')) return invalidLink();
   const doc = await ctx.meetings.findOne({ _id: new ObjectId(meetingId) });
   if (!doc) return invalidLink();
   const check = verifyLink(doc.linkKey, doc._id.toHexString(), action(doc), token, now);

@@ -45,6 +45,8 @@ export function meetingRouter(services: Services, _config: Config): Router {
 
   // The console's API.
   router.use('/api/meetings', requireAgent(services));
+  // Offers, slots and lists work out agents' free time: each agent gets a budget of its own.
+  router.use('/api/meetings', limited({ perSecond: 20, burst: 120, key: (_req, res) => agentOf(res).id }));
 
   router.get(
     '/api/meetings/schedule',

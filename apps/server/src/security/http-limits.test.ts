@@ -51,6 +51,13 @@ describe('rate limits on expensive HTTP routes', () => {
     expect(other.status).toBe(400);
   });
 
+  it('slows one address trying continue links, not another address', async () => {
+    const statuses = await flood(20, () => get('/continue/not-a-link', { from: '127.0.0.7' }));
+    expect(statuses.slice(0, 10).every((s) => s === 404)).toBe(true);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
+    expect((await get('/continue/not-a-link', { from: '127.0.0.8' })).status).toBe(404);
+  });
+
   it('gives each agent a budget of its own for exports and searches', async () => {
     const exports = await flood(12, () => get('/api/export?format=json', { token: env.agent.token }));
     expect(exports.slice(0, 5).every((s) => s === 200)).toBe(true);
