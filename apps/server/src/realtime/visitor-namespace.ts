@@ -90,8 +90,9 @@ export function setUpVisitorNamespace(ctx: RealtimeContext): void {
         visitor = known?.visitor ?? null;
         conversationId = known?.conversationId ?? null;
         if (!visitor) {
+          // A token this relay signed for a visitor who has not done anything yet (or not ours).
           visitor = services.visitors.unstoredByToken(site.id, auth.token);
-          stored = visitor === null;
+          stored = false;
         }
         token = auth.token;
       }

@@ -51,7 +51,22 @@ describe('periodic', () => {
     expect(await worker.tick()).toBe(2);
   });
 
-  it('runs on start and every interval, and stop waits for the running pass and ends the timer', async () => {
+  it('stop waits for the pass that is running', async () => {
+    const { pass, release } = gatedPass();
+    const worker = periodic({ name: 'test', everyMs: 60_000, pass });
+    void worker.tick();
+    let stopped = false;
+    const stopping = worker.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+
+  it('runs on start and every interval, and stop ends the timer', async () => {
     vi.useFakeTimers();
     try {
       let calls = 0;
