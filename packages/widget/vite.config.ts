@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
+import { precompressed } from './precompressed.ts';
 
 /**
  * engine.io-client keeps a table of its default transports (polling, WebSocket, WebTransport)
@@ -33,7 +34,7 @@ function textOnlyPackets(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [onlyGivenTransports(), textOnlyPackets(), preact()],
+  plugins: [onlyGivenTransports(), textOnlyPackets(), preact(), precompressed()],
   base: '/widget/app/',
   build: {
     outDir: 'dist/app',

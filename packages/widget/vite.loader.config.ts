@@ -2,8 +2,10 @@
 // `--mode loader` builds loader.js (what a site embeds), `--mode host` builds host.js (what it
 // loads on first interaction or idle).
 import { defineConfig } from 'vite';
+import { precompressed } from './precompressed.ts';
 
 export default defineConfig(({ mode }) => ({
+  plugins: [precompressed()],
   build: {
     outDir: 'dist',
     emptyOutDir: false,

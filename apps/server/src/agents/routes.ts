@@ -1,8 +1,6 @@
 // HTTP routes for agents and the console: sign-in and sessions, presence, agents and teams; the
 // inbox API (conversations/routes.ts); the console app. Canned responses and site administration
 // have routes of their own (canned/routes.ts, sites/routes.ts).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   acceptInviteSchema,
   agentUpdateSchema,
@@ -12,11 +10,12 @@ import {
   presenceSchema,
   teamSchema,
 } from '@parley/protocol/schemas';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Config } from '../config';
 import { conversationRouter } from '../conversations/routes';
 import { sendError } from '../http/errors';
 import { parse } from '../http/parse';
+import { builtFiles, CACHE_IMMUTABLE, sendBuilt } from '../http/precompressed';
 import type { Services } from '../services';
 import { RateBuckets } from '../shared/rate-buckets';
 import { clearSessionCookie, sessionFromCookieHeader, setSessionCookie } from './cookie';
@@ -230,17 +229,21 @@ function consoleApp(directory: string, publicUrl: string): Router {
     });
     next();
   });
-  router.use('/console', express.static(directory, { index: 'index.html', maxAge: '1h' }));
-  router.get('/console/{*rest}', (_req, res) => {
-    const index = join(directory, 'index.html');
-    if (!existsSync(index)) {
+  // Vite names everything under assets/ by its content; index.html keeps its URL, so browsers
+  // revalidate it (by ETag) and never run an old page against assets a new build removed.
+  router.use(
+    '/console',
+    builtFiles(directory, (file) => ({
+      'Cache-Control': file.startsWith('assets/') ? CACHE_IMMUTABLE : 'no-cache',
+    })),
+  );
+  router.get('/console/{*rest}', async (req, res) => {
+    if (!(await sendBuilt(req, res, directory, 'index.html', { 'Cache-Control': 'no-cache' }))) {
       res
         .status(503)
         .type('text')
         .send('The console is not built yet: run `pnpm --filter @parley/console build`.');
-      return;
     }
-    res.sendFile(index);
   });
   return router;
 }

@@ -3,9 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WidgetSite } from '@parley/protocol';
-import express, { type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import type { Config } from '../config';
 import { sendError } from '../http/errors';
+import { builtFiles, CACHE_IMMUTABLE, sendBuilt } from '../http/precompressed';
 import type { Services } from '../services';
 import { escapeHtml } from '../shared/html';
 import { originOf } from '../shared/origin';
@@ -53,26 +54,26 @@ export function widgetRouter(services: Services, config: Config): Router {
     return files;
   };
 
-  // The two host-page scripts keep fixed names (sites embed the loader's URL), so they are cached briefly.
+  // The two host-page scripts keep fixed names (sites embed the loader's URL), so they are cached
+  // briefly and then revalidated by ETag.
   for (const script of ['loader.js', 'host.js']) {
-    router.get(`/widget/${script}`, (_req, res) => {
-      res.set({ 'Cache-Control': 'public, max-age=300', 'Cross-Origin-Resource-Policy': 'cross-origin' });
-      res.type('text/javascript');
-      res.sendFile(join(config.widgetDir, script), (error) => {
-        if (error && !res.headersSent) sendError(res, 'unavailable', 'the widget is not built');
-      });
+    router.get(`/widget/${script}`, async (req, res) => {
+      const headers = {
+        'Cache-Control': 'public, max-age=300',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+      };
+      if (!(await sendBuilt(req, res, config.widgetDir, script, headers))) {
+        sendError(res, 'unavailable', 'the widget is not built');
+      }
     });
   }
 
   router.use(
     '/widget/app',
-    express.static(appDir, {
-      immutable: true,
-      maxAge: '365d',
-      index: false,
-      dotfiles: 'ignore',
-      setHeaders: (res) => res.set('Cross-Origin-Resource-Policy', 'same-origin'),
-    }),
+    builtFiles(appDir, () => ({
+      'Cache-Control': CACHE_IMMUTABLE,
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    })),
   );
 
   router.get('/widget/api/sites/:key', async (req, res) => {
