@@ -1,6 +1,7 @@
 // The browser apps' built files (widget and console), each sent in the best encoding the browser
 // accepts. The build leaves brotli and gzip copies beside each file (`x.js.br`, `x.js.gz`), so
 // nothing is compressed per request; a build without them (a quick dev build) is sent as it is.
+/// <reference path="./negotiator.d.ts" />
 import { stat } from 'node:fs/promises';
 import { extname, join, posix } from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
