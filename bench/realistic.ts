@@ -94,6 +94,12 @@ const conversationOf = (visitor: RawSocket, index: number, conversationId: strin
   sent: 0,
 });
 
+/** When a message in `frame` (an event or an ack carrying it) was sent, from its body. */
+function sentAtOf(frame: string): number {
+  const at = frame.indexOf('"body":"') + 8;
+  return Number(frame.slice(at, frame.indexOf(' ', at)));
+}
+
 /** Sends the conversation's next message, stamped with the time it leaves. */
 function send(conversation: Conversation): void {
   const k = conversation.sent++;
@@ -203,6 +209,8 @@ export interface ProfileResult {
   p99: number;
   max: number;
   cpuUsPerMessage: number;
+  /** The load generator's own CPU (this process) per message, over the same seconds. */
+  generatorCpuUsPerMessage: number;
 }
 
 /**
@@ -225,8 +233,7 @@ export async function profile(fleet: Fleet, server: ChildProcess): Promise<Profi
   for (const agent of fleet.agents) {
     agent.onFrame = (frame) => {
       if (!frame.startsWith('42/agent,["message",')) return;
-      const at = frame.indexOf('"body":"') + 8;
-      const sentAt = Number(frame.slice(at, frame.indexOf(' ', at)));
+      const sentAt = sentAtOf(frame);
       if (sentAt < measuredFrom || delivered >= expected) return;
       latencies[delivered++] = performance.now() - sentAt;
       if (delivered === expected) allIn();
@@ -235,8 +242,9 @@ export async function profile(fleet: Fleet, server: ChildProcess): Promise<Profi
   for (const { visitor } of fleet.conversations) {
     visitor.onFrame = (frame) => {
       if (!frame.startsWith('43/visitor,')) return;
-      if (frame.includes('"ok":true')) acked++;
-      else {
+      if (frame.includes('"ok":true')) {
+        if (sentAtOf(frame) >= measuredFrom) acked++;
+      } else {
         refused++;
         firstRefusal ||= frame;
       }
@@ -246,13 +254,14 @@ export async function profile(fleet: Fleet, server: ChildProcess): Promise<Profi
   const next = () => send(fleet.conversations[c++ % n]!);
   await paced(Math.round(rate * WARM_SECONDS), rate, next);
   await sleep(500);
-  acked = 0;
   refused = 0;
   const cpuBefore = await cpuOf(server);
+  const generatorBefore = process.cpuUsage();
   measuredFrom = performance.now();
   await paced(total, rate, next);
   await Promise.race([new Promise<void>((resolve) => (allIn = resolve)), sleep(5000)]);
   const cpuUsed = (await cpuOf(server)) - cpuBefore;
+  const generator = process.cpuUsage(generatorBefore);
   await sleep(200);
   if (firstRefusal)
     console.log(`${fleet.name}: ${refused} sends refused, first: ${firstRefusal.slice(0, 200)}`);
@@ -268,6 +277,7 @@ export async function profile(fleet: Fleet, server: ChildProcess): Promise<Profi
     p99: percentile(sorted, 0.99),
     max: sorted[sorted.length - 1] ?? Number.NaN,
     cpuUsPerMessage: cpuUsed / total,
+    generatorCpuUsPerMessage: (generator.user + generator.system) / total,
   };
 }
 

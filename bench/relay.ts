@@ -2,6 +2,7 @@
 // at 1,000 msg/s and throughput), the relay's storage path alone, and the realistic profile
 // (realistic.ts): 2,000 conversations at 1,000 msg/s in total, 20 agents per site, against the
 // relay and a plain persisted Socket.IO relay (plain-server.ts). Last line: one JSON object.
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { createServices } from '../apps/server/src/services';
@@ -210,6 +211,7 @@ async function relayTarget(url: string, sites: { key: string; agentToken: string
 
 async function main() {
   const cleanups: Cleanups = [];
+  const loadBefore = loadavg()[0]!;
   try {
     const uri = await benchStore(cleanups);
     const dbName = `bench_${Date.now()}`;
@@ -308,7 +310,7 @@ async function main() {
     const describe = (name: string, r: ProfileResult) =>
       console.log(
         `${name.padEnd(6)} ${r.rate} msg/s: p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms  ` +
-          `(${r.delivered}/${r.expected} agent receipts, ${r.acked}/${r.sent} acked)  CPU ${r.cpuUsPerMessage.toFixed(0)} µs/msg`,
+          `(${r.delivered}/${r.expected} agent receipts, ${r.acked}/${r.sent} acked)  CPU ${r.cpuUsPerMessage.toFixed(0)} µs/msg (generator ${r.generatorCpuUsPerMessage.toFixed(0)})`,
       );
     const realRelay = await profile(onRelay, relayProcess.child);
     describe('relay', realRelay);
@@ -348,6 +350,7 @@ async function main() {
         realisticDelivered: realRelay.delivered,
         realisticExpected: realRelay.expected,
         relayCpuUsPerMessage: Math.round(realRelay.cpuUsPerMessage),
+        generatorCpuUsPerMessage: Math.round(realRelay.generatorCpuUsPerMessage),
         plainRealisticP50Ms: round(realPlain.p50),
         plainRealisticP99Ms: round(realPlain.p99),
         plainCpuUsPerMessage: Math.round(realPlain.cpuUsPerMessage),
@@ -355,6 +358,9 @@ async function main() {
         plainPersistedPerSec: Math.round(plainPerSec),
         vsPlainPersisted: round(vsPlain),
         withinBudget: realRelay.p99 <= 25 && vsPlain >= 3,
+        // The machine's 1-minute load average at the start and the end (2 cores, shared).
+        loadBefore: round(loadBefore),
+        loadAfter: round(loadavg()[0]!),
       }),
     );
   } finally {
