@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `pnpm test`: every check CI runs. Installs what the machine lacks for the browser and scale-out tests
-// (Debian's chromium and redis-server) rather than skipping them, then typecheck, lint, all
-// tests, size budgets.
+// `pnpm test`: every check CI runs. Installs what the machine lacks for the browser, scale-out and
+// failover tests (Debian's chromium, redis-server and haproxy) rather than skipping them, then
+// typecheck, lint, all tests, size budgets.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ const pnpm = existsSync(join(root, 'node_modules/.bin/pnpm')) ? join(root, 'node
 const SYSTEM_PACKAGES = [
   { binary: '/usr/bin/chromium', apt: 'chromium' },
   { binary: '/usr/bin/redis-server', apt: 'redis-server' },
+  { binary: '/usr/sbin/haproxy', apt: 'haproxy' },
 ];
 
 function step(title, command, args) {
@@ -29,7 +30,7 @@ if (missing.length > 0) {
   const names = missing.map((p) => p.apt);
   if (process.getuid?.() !== 0) {
     console.error(
-      `The browser tests need ${names.join(', ')}. Install with: sudo apt-get install -y ${names.join(' ')}`,
+      `The browser, scale-out and failover tests need ${names.join(', ')}. Install with: sudo apt-get install -y ${names.join(' ')}`,
     );
     process.exit(1);
   }

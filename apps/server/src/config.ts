@@ -71,6 +71,9 @@ export const environmentSchema = z.object({
   PARLEY_STARTS_PER_MIN: whole
     .default(30)
     .meta(about('conversations one client address may start a minute (and in a burst)')),
+  PARLEY_SITE_STARTS_PER_MIN: whole
+    .default(600)
+    .meta(about('conversations one site may see started a minute, all visitors together (and in a burst)')),
   PARLEY_TRUST_PROXY: z
     .string()
     .max(1000)
@@ -239,6 +242,8 @@ export interface Config {
   socketsPerAddress: number;
   /** Conversations one client address may start a minute (and in a burst). */
   startsPerMinute: number;
+  /** Conversations one site may see started a minute across all its visitors (and in a burst). */
+  siteStartsPerMinute: number;
   /** The proxies whose X-Forwarded-For is believed (proxy-addr's syntax); none by default. */
   trustProxy: string[];
   /** How long writes wait to be grouped into one batch, in ms; 0 starts the next batch at once. */
@@ -322,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRatePerSec: read.PARLEY_EVENT_RATE,
     socketsPerAddress: read.PARLEY_SOCKETS_PER_ADDRESS,
     startsPerMinute: read.PARLEY_STARTS_PER_MIN,
+    siteStartsPerMinute: read.PARLEY_SITE_STARTS_PER_MIN,
     trustProxy: read.PARLEY_TRUST_PROXY ?? [],
     batchWindowMs: read.PARLEY_BATCH_WINDOW_MS,
     sessionTtlHours: read.PARLEY_SESSION_TTL_HOURS,

@@ -10,7 +10,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Agent } from '../agents/service';
 import type { Config } from '../config';
 import type { Services } from '../services';
-import { RateBuckets } from '../shared/rate-buckets';
+import { RateBuckets, SharedBuckets, type SharedStore } from '../shared/rate-buckets';
 import type { Site } from '../sites/service';
 import type { Visitor } from '../visitors/service';
 
@@ -77,15 +77,17 @@ export interface RealtimeContext {
 
 /** Why an event is refused before it is handled; null lets it through. */
 export type Refusal = { code: 'too_large' | 'rate_limited'; message: string } | null;
+/** A limit's answer: a site's budgets may be asked of Redis, the others are answered at once. */
+export type Limited = Refusal | Promise<Refusal>;
 
 /** The rate limits of one socket's events, by what an event costs. Every event takes one. */
 export interface SocketLimits {
   /** Writes to a timeline: messages, notes, offline messages, channel switches, ratings. */
-  message(): Refusal;
-  /** A new conversation (or an offline message, which makes one): counted per client address. */
-  start(): Refusal;
+  message(): Limited;
+  /** A new conversation (or an offline message, which makes one): counted per client address and per site. */
+  start(): Limited;
   /** Everything else: syncs, read receipts, typing, page views, profile, availability, presence. */
-  event(): Refusal;
+  event(): Limited;
 }
 
 /**
@@ -99,15 +101,21 @@ const SOCKET_KEYS = 100_000;
 
 export type RateLimits = ReturnType<typeof createRateLimits>;
 
-export function createRateLimits(config: Config) {
+/**
+ * Every relay's buckets. A site's budgets are shared by the relays through `redis` (the adapter's
+ * client) when REDIS_URL is set; a client's (socket, address) stay on the relay it is connected to.
+ */
+export function createRateLimits(config: Config, redis?: SharedStore) {
   const { socketRatePerSec: messages, socketBurst: burst, eventRatePerSec: events } = config;
+  const siteStarts = config.siteStartsPerMinute;
   return {
     socketMessages: new RateBuckets(messages, burst, SOCKET_KEYS),
     socketEvents: new RateBuckets(events, events * 2, SOCKET_KEYS),
     addressMessages: new RateBuckets(messages * ADDRESS_SHARE, burst * ADDRESS_SHARE),
     addressEvents: new RateBuckets(events * ADDRESS_SHARE, events * 2 * ADDRESS_SHARE),
     addressStarts: new RateBuckets(config.startsPerMinute / 60, config.startsPerMinute),
-    siteMessages: new RateBuckets(config.siteRatePerSec, config.siteRatePerSec * 2),
+    siteMessages: new SharedBuckets('site-messages', config.siteRatePerSec, config.siteRatePerSec * 2, redis),
+    siteStarts: new SharedBuckets('site-starts', siteStarts / 60, siteStarts, redis),
     addressSockets: new SocketCounts(config.socketsPerAddress),
     /**
      * New visitor sockets per client address: its whole allowance ten times over at once, then
@@ -147,6 +155,19 @@ class SocketCounts {
 const refusedBy = (allowed: boolean, message: string): Refusal =>
   allowed ? null : { code: 'rate_limited', message };
 
+/** The first limit's refusal, else the next's: at once when both answer at once. */
+export function orElse(first: Limited, next: () => Limited): Limited {
+  if (first instanceof Promise) return first.then((refused) => refused ?? next());
+  return first ?? next();
+}
+
+/** A site's budget, asked only once the client's own buckets let the event through. */
+const thenSite = (first: Refusal, take: () => boolean | Promise<boolean>, message: string): Limited =>
+  orElse(first, () => {
+    const taken = take();
+    return taken instanceof Promise ? taken.then((ok) => refusedBy(ok, message)) : refusedBy(taken, message);
+  });
+
 /**
  * A visitor's events count against its socket, then its client address, then (writes) its site.
  * A socket that keeps sending past its limits is disconnected: decoding its flood would otherwise
@@ -156,28 +177,37 @@ export function visitorLimits(ctx: RealtimeContext, socket: VisitorSocket): Sock
   const { limits, config } = ctx;
   const address = ctx.addressOf(socket);
   const siteId = socket.data.site.id;
-  const dropFlooder = (limit: () => Refusal) => (): Refusal => {
-    const refused = limit();
+  const settle = (refused: Refusal): Refusal => {
     if (refused && !limits.socketRefusals.take(socket.id)) socket.disconnect(true);
     return refused;
   };
+  // Synchronous while every bucket answers at once, so a flood is refused and dropped in order.
+  const dropFlooder = (limit: () => Limited) => (): Limited => {
+    const refused = limit();
+    return refused instanceof Promise ? refused.then(settle) : settle(refused);
+  };
+
   const message = () =>
-    refusedBy(
-      limits.socketMessages.take(socket.id),
-      `at most ${config.socketRatePerSec} messages a second`,
-    ) ??
-    refusedBy(
-      limits.addressMessages.take(address),
-      'too many messages from this address, try again shortly',
-    ) ??
-    refusedBy(
-      limits.siteMessages.take(siteId),
+    thenSite(
+      refusedBy(
+        limits.socketMessages.take(socket.id),
+        `at most ${config.socketRatePerSec} messages a second`,
+      ) ??
+        refusedBy(
+          limits.addressMessages.take(address),
+          'too many messages from this address, try again shortly',
+        ),
+      () => limits.siteMessages.take(siteId),
       'this site is receiving too many messages, try again shortly',
     );
   return {
     message: dropFlooder(message),
     start: dropFlooder(() =>
-      refusedBy(limits.addressStarts.take(address), 'too many new conversations, try again in a minute'),
+      thenSite(
+        refusedBy(limits.addressStarts.take(address), 'too many new conversations, try again in a minute'),
+        () => limits.siteStarts.take(siteId),
+        'this site is starting too many conversations, try again in a minute',
+      ),
     ),
     event: dropFlooder(
       () =>

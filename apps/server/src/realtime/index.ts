@@ -69,7 +69,7 @@ export async function attachRealtime(
     agents,
     relayOrigin: originOf(config.publicUrl) ?? config.publicUrl,
     toAgents: (siteId) => agents.to([siteRoom(siteId), ADMINS]),
-    limits: createRateLimits(config),
+    limits: createRateLimits(config, redis),
     addressOf: (socket) => addressOf(socket.request),
   };
   setUpVisitorNamespace(ctx);
@@ -118,7 +118,10 @@ export async function attachRealtime(
       announcer.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await redis?.quit();
+      // quit() waits for its reply, so a Redis that is gone would hold the relay's stop forever;
+      // disconnect() would reject the adapter's queued publishes, which it does not catch. A
+      // relay stopping while Redis is gone leaves the client to the process's exit.
+      if (redis?.isReady) await redis.quit();
     },
   };
 }

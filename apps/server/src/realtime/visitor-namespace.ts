@@ -24,6 +24,7 @@ import { availability } from '../widget/availability';
 import { preChatProblem } from '../widget/pre-chat';
 import {
   handshakeAuth,
+  orElse,
   type RealtimeContext,
   refusal,
   type SocketLimits,
@@ -262,7 +263,7 @@ function registerWidgetHandlers(
     // A new conversation and a message in it: both budgets.
     handler(
       offlineMessageSchema,
-      () => limits.start() ?? limits.message(),
+      () => orElse(limits.start(), limits.message),
       async ({ startKey, clientMsgId, name, email, body }) => {
         if (actor.conversationId) return oneConversationOnly();
         await stored();

@@ -2,7 +2,12 @@
 import { freePort } from './index';
 import { spawnReady } from './process';
 
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startRedis(): Promise<{
+  url: string;
+  /** Sends the process a signal: SIGSTOP makes a Redis that holds connections and answers nothing. */
+  signal(signal: NodeJS.Signals): void;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
   const redis = await spawnReady(
     'redis-server (apt-get install redis-server)',
@@ -11,5 +16,12 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
     {},
     /Ready to accept connections/,
   );
-  return { url: `redis://127.0.0.1:${port}`, stop: () => redis.stop() };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    signal: (signal) => redis.child.kill(signal),
+    stop: async () => {
+      redis.child.kill('SIGCONT');
+      await redis.stop();
+    },
+  };
 }
