@@ -6,6 +6,7 @@ import type {
   AgentUpdate,
   CannedPayload,
   ConversationAction,
+  InboxChange,
   InboxQuery,
   InvitePayload,
   LoginPayload,
@@ -149,3 +150,65 @@ export const siteAdminUpdateSchema = z.strictObject({
     .optional(),
   widget: siteSettingsSchema.optional(),
 }) satisfies z.ZodType<SiteAdminUpdate, unknown>;
+
+const isoDate = bounded(40).regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/, 'must be an ISO date');
+const seqSchema = z.number().int().min(0);
+const STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
+const authorSchema = z.strictObject({
+  kind: z.enum(['visitor', 'agent', 'system']),
+  id: bounded(64),
+  name: bounded(200).optional(),
+});
+
+/**
+ * The agent event `inbox` as the relay sends it: what a client may check an announcement
+ * against (the relay's tests do, for every one they receive).
+ */
+export const inboxChangeSchema = z.strictObject({
+  item: z.strictObject({
+    conversation: z.strictObject({
+      id: idSchema,
+      siteId: idSchema,
+      visitorId: idSchema,
+      status: z.enum(STATUSES),
+      channel: z.enum(['chat', 'email']),
+      assigneeId: idSchema.nullable(),
+      priority: z.enum(PRIORITIES),
+      tags: z.array(bounded(100)).max(100),
+      seq: seqSchema,
+      visitorSeenSeq: seqSchema,
+      agentSeenSeq: seqSchema,
+      createdAt: isoDate,
+      lastMessageAt: isoDate.nullable(),
+      firstResponseAt: isoDate.nullable(),
+      resolvedAt: isoDate.nullable(),
+      emailTo: bounded(320).nullable().optional(),
+      teamId: idSchema.nullable().optional(),
+      snoozedUntil: isoDate.nullable().optional(),
+      waitingSince: isoDate.nullable().optional(),
+      rating: z
+        .strictObject({
+          score: z.number().int().min(1).max(5),
+          comment: bounded(2000).nullable(),
+          ratedAt: bounded(40),
+        })
+        .nullable()
+        .optional(),
+    }),
+    visitorName: bounded(400),
+    preview: z
+      .strictObject({
+        body: bounded(100_000),
+        author: authorSchema,
+        createdAt: isoDate,
+        type: z.enum(['message', 'note', 'event']),
+      })
+      .nullable(),
+    revision: seqSchema.optional(),
+  }),
+  revision: z.number().int().min(1),
+  before: z
+    .strictObject({ status: z.enum(STATUSES), assigneeId: idSchema.nullable() })
+    .nullable()
+    .optional(),
+}) satisfies z.ZodType<InboxChange, unknown>;

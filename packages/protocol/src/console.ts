@@ -70,6 +70,32 @@ export interface InboxItem {
   preview: Pick<Message, 'body' | 'author' | 'createdAt' | 'type'> | null;
   /** Set when the row came from a search: the message that matched. */
   match?: Pick<Message, 'id' | 'seq' | 'body' | 'createdAt'>;
+  /** The conversation's latest announced `InboxChange.revision` (0: never announced). */
+  revision?: number;
+}
+
+/** What places a conversation in the inbox's views (and counts): its status and assignee. */
+export type InboxPlacement = Pick<Conversation, 'status' | 'assigneeId'>;
+
+/**
+ * The agent event `inbox`: a conversation an inbox shows changed (a new message or note, its
+ * status, assignee, waiting state, priority, tags, channel, rating...). Sent once per change to
+ * the agents who may see the conversation, so a console updates its list and counts without
+ * asking the relay again.
+ */
+export interface InboxChange {
+  /** The conversation's row after the change, as `GET /api/inbox` answers it. */
+  item: InboxItem;
+  /**
+   * One more than the conversation's previous announcement: a client holding revision r that is
+   * sent r + 2 or later missed one, and asks the relay again.
+   */
+  revision: number;
+  /**
+   * Where the previous announcement placed it; null when it was in no view (a new conversation);
+   * absent when unknown (a conversation from before announcements), so counts must be asked for.
+   */
+  before?: InboxPlacement | null;
 }
 
 export type InboxCounts = Record<InboxView, number>;

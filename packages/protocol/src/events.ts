@@ -1,6 +1,6 @@
 // Socket.IO event maps for the two namespaces, typed once and imported by relay and clients.
 
-import type { ConsoleClientToServerEvents } from './console';
+import type { ConsoleClientToServerEvents, InboxChange } from './console';
 import type {
   Conversation,
   Message,
@@ -103,6 +103,8 @@ export interface VisitorServerToClientEvents extends ServerToClientEvents<Visito
 export interface AgentServerToClientEvents extends ServerToClientEvents<Conversation> {
   /** What the relay knows of this visitor (page, attributes, profile) changed. */
   visitor: (event: { visitorId: string }) => void;
+  /** A conversation the agent may see changed: its inbox row, revision and previous place. */
+  inbox: (change: InboxChange) => void;
 }
 
 /** The events of a map that the relay acks, e.g. `AckedEvent<AgentClientToServerEvents>`. */

@@ -53,7 +53,7 @@ export function Workspace({
   const onError = useCallback((message: string) => toast('error', message), [toast]);
   const now = useClock();
   const { agents, teams, canned } = useDirectory();
-  const inbox = useInbox(client, query, { onSignedOut: onSignOut, onError });
+  const inbox = useInbox(client, query, me.agent.id, { onSignedOut: onSignOut, onError });
   const conversation = useConversation(client, conversationId, onError);
   const unread = useUnread(client, conversationId);
   // Re-renders the timeline as its entries arrive and change state.
@@ -82,7 +82,6 @@ export function Workspace({
     const changed = await conversation.act(action);
     if (!changed) return false;
     assigned(changed);
-    inbox.refreshSoon();
     return true;
   };
 

@@ -1,13 +1,17 @@
 // When the console rings, once per reason: a visitor writes in a chat nobody or this agent has
 // (a new chat or a new message) while the agent is not looking at it, a colleague mentions the
 // agent in a note, a chat is handed to the agent, or a first reply runs late. Late replies are
-// watched across every waiting chat the agent could answer, whatever view is on screen.
+// watched across every waiting chat the agent could answer, whatever view is on screen, as the
+// relay announces them.
 import type { AgentChatClient } from '@parley/client';
-import type { Conversation, InboxItem, Message } from '@parley/protocol';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api';
+import type { Conversation, InboxItem, InboxQuery, Message } from '@parley/protocol';
+import { useCallback, useEffect, useMemo, useRef } from 'preact/hooks';
 import { duration } from '../format';
 import { type Alert, raise } from '../notify';
+import { useInboxList } from './useInbox';
+
+const UNASSIGNED: InboxQuery = { view: 'unassigned', sort: 'waiting' };
+const MINE: InboxQuery = { view: 'mine', sort: 'waiting' };
 
 export interface AlertRules {
   client: AgentChatClient;
@@ -102,17 +106,10 @@ export function useAlerts({ client, agentId, conversationId, items, now, targets
     };
   }, [client, agentId, alert, assigned]);
 
-  // The waiting conversations this agent could answer, fetched on their own on the clock's tick.
-  const [waiting, setWaiting] = useState<InboxItem[]>([]);
-  useEffect(() => {
-    void Promise.all([
-      api.inbox({ view: 'unassigned', sort: 'waiting' }),
-      api.inbox({ view: 'mine', sort: 'waiting' }),
-    ]).then(
-      ([unassigned, mine]) => setWaiting([...unassigned.items, ...mine.items]),
-      () => {},
-    );
-  }, [now]);
+  // The waiting conversations this agent could answer, kept from the relay's announcements.
+  const unassigned = useInboxList(client, UNASSIGNED, agentId).items;
+  const mine = useInboxList(client, MINE, agentId).items;
+  const waiting = useMemo(() => [...unassigned, ...mine], [unassigned, mine]);
   useEffect(() => {
     for (const { conversation, visitorName } of [...items, ...waiting]) {
       if (conversation.status !== 'open' || !conversation.waitingSince) continue;

@@ -1,6 +1,7 @@
 // @vitest-environment node
 // useConversation against a real relay: details and timeline of the open conversation, kept
-// current by the relay's events; the visitor typing; actions, including one a colleague beat.
+// current by the relay's announcements (no request per message); the visitor typing; actions,
+// including one a colleague beat.
 import { act, cleanup, renderHook } from '@testing-library/preact';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Desk, eventually, openDesk } from './testing';
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('useConversation', () => {
-  it('loads the open conversation, follows its timeline and refetches as the visitor writes and types', async () => {
+  it('loads the open conversation, and follows its timeline and state as the visitor writes and types', async () => {
     const { id, visitor } = await desk.visitorWrites('Is the Ember mug dishwasher safe?');
     const onError = vi.fn();
     const { result } = renderHook(() => useConversation(desk.client, id, onError));
@@ -27,8 +28,15 @@ describe('useConversation', () => {
     );
     const seq = result.current.details!.conversation.seq;
 
-    visitor.send(id, 'I want 4.');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const fetches = vi.spyOn(globalThis, 'fetch');
+    visitor.send(id, 'Chcę 4 sztuki, proszę. Vreau 4 bucăți.');
     await eventually(() => expect(result.current.details!.conversation.seq).toBe(seq + 1));
+    await eventually(() =>
+      expect(desk.client.timeline(id).map((e) => e.body)).toContain('Chcę 4 sztuki, proszę. Vreau 4 bucăți.'),
+    );
+    expect(fetches).not.toHaveBeenCalled();
+    fetches.mockRestore();
     expect(result.current.typing).toBe(false);
     visitor.setTyping(id, true);
     await eventually(() => expect(result.current.typing).toBe(true));

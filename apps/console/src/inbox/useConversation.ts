@@ -1,9 +1,9 @@
-// The open conversation: its details (conversation, visitor, site) fetched when it opens and kept
-// current by the relay's events, the visitor's page and cart changes and a 10-second fallback;
-// its timeline followed on the live client (replayed now and after every reconnect); whether the
-// visitor is typing; and the actions an agent takes on it.
+// The open conversation: its details (conversation, visitor, site) fetched when it opens, on
+// reconnect, and when the visitor's page, cart or profile change; its state kept current by the
+// relay's `inbox` announcements; its timeline followed on the live client (replayed now and
+// after every reconnect); whether the visitor is typing; and the actions an agent takes on it.
 import type { AgentChatClient } from '@parley/client';
-import type { Conversation, ConversationAction, ConversationDetails } from '@parley/protocol';
+import type { Conversation, ConversationAction, ConversationDetails, InboxChange } from '@parley/protocol';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, problem } from '../api';
 
@@ -29,8 +29,10 @@ export function useConversation(
   reportError.current = onError;
 
   const latest = useRef(0);
+  /** The latest announcement applied to the open conversation; older ones arriving late are dropped. */
+  const revision = useRef(0);
   const refresh = useCallback(async (id: string) => {
-    // Pushes, the fallback timer and actions can overlap: the latest answer wins.
+    // Reconnects, visitor changes and actions can overlap: the latest answer wins.
     const request = ++latest.current;
     try {
       const d = await api.conversation(id);
@@ -40,8 +42,7 @@ export function useConversation(
     }
   }, []);
 
-  // A message and its conversation arrive together, a page load reports the visitor's context
-  // and attributes together: one refetch for a burst.
+  // A page load reports the visitor's context and attributes together: one refetch for a burst.
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const refreshSoon = useCallback(() => {
     clearTimeout(pending.current);
@@ -52,18 +53,20 @@ export function useConversation(
   useEffect(() => () => clearTimeout(pending.current), []);
 
   useEffect(() => {
-    const offs = [client.on('message', refreshSoon), client.on('conversation', refreshSoon)];
+    const onChange = ({ item, revision: r }: InboxChange) => {
+      const { conversation } = item;
+      if (conversation.id !== selected.current || r <= revision.current) return;
+      revision.current = r;
+      setDetails((d) => (d && d.conversation.id === conversation.id ? { ...d, conversation } : d));
+    };
+    client.socket.on('inbox', onChange);
+    // Announcements missed while the socket was away: the details are asked for again.
+    client.socket.on('connect', refreshSoon);
     return () => {
-      for (const off of offs) off();
+      client.socket.off('inbox', onChange);
+      client.socket.off('connect', refreshSoon);
     };
   }, [client, refreshSoon]);
-
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (selected.current && document.visibilityState === 'visible') void refresh(selected.current);
-    }, 10_000);
-    return () => clearInterval(timer);
-  }, [refresh]);
 
   // The visitor panel follows the visitor's page, cart and profile as the relay reports changes.
   const shownVisitor = useRef<string | null>(null);
@@ -80,6 +83,7 @@ export function useConversation(
 
   useEffect(() => {
     setDetails(null);
+    revision.current = 0;
     if (!conversationId) return;
     void client.follow(conversationId);
     void refresh(conversationId);
@@ -99,7 +103,6 @@ export function useConversation(
     try {
       const { conversation } = await api.act(details.conversation.id, action);
       setDetails((d) => (d && d.conversation.id === conversation.id ? { ...d, conversation } : d));
-      refreshSoon();
       return conversation;
     } catch (e) {
       reportError.current(problem(e, 'That did not work, try again'));

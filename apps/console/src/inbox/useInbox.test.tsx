@@ -1,6 +1,7 @@
 // @vitest-environment node
-// useInbox against a real relay: the list and counts of a view, one refetch per burst of events,
-// a newer query never overwritten by an older answer, and a lost session.
+// useInbox against a real relay: the list and counts of a view kept from the relay's
+// announcements with no request, asked again on reconnect, a newer query never overwritten by an
+// older answer, and a lost session.
 import type { InboxQuery } from '@parley/protocol';
 import { act, cleanup, renderHook } from '@testing-library/preact';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -25,23 +26,47 @@ const inboxCalls = (spy: { mock: { calls: unknown[][] } }) =>
   spy.mock.calls.filter(([path]) => String(path).startsWith('/api/inbox?')).length;
 
 describe('useInbox', () => {
-  it('lists the view with every count, and refetches once for the burst a new chat brings', async () => {
+  it('lists the view with every count, and follows a new chat with no request', async () => {
     const first = await desk.visitorWrites('Is the Ember mug dishwasher safe?');
     const handlers = { onSignedOut: vi.fn(), onError: vi.fn() };
-    const { result } = renderHook(() => useInbox(desk.client, OPEN, handlers));
+    const { result } = renderHook(() => useInbox(desk.client, OPEN, desk.ana.id, handlers));
     expect(result.current.loading).toBe(true);
     await eventually(() => expect(result.current.items.map((i) => i.conversation.id)).toEqual([first.id]));
-    expect(result.current.loading).toBe(false);
-    expect(result.current.counts).toMatchObject({ unassigned: 1, open: 1, mine: 0 });
+    await eventually(() => expect(result.current.loading).toBe(false));
+    await eventually(() => expect(result.current.counts).toMatchObject({ unassigned: 1, open: 1, mine: 0 }));
 
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const fetches = vi.spyOn(globalThis, 'fetch');
     const second = await desk.visitorWrites('Do you ship to Norway?');
     await eventually(() => expect(result.current.items).toHaveLength(2));
     expect(result.current.items[0]!.conversation.id).toBe(second.id);
     expect(result.current.counts).toMatchObject({ unassigned: 2, open: 2 });
-    // The conversation and its first message arrived as two events: one list request for both.
+    // The relay's announcements carried the row and moved the counts: nothing was asked for.
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(inboxCalls(fetches)).toBe(1);
+    expect(inboxCalls(fetches)).toBe(0);
+    expect(fetches).not.toHaveBeenCalled();
+
+    // Bob takes the first chat: it stays open (the view), and leaves the unassigned count.
+    await desk.services.actions.apply(desk.bob, first.id, {
+      action: 'assign',
+      assigneeId: desk.bob.id,
+      from: null,
+    });
+    await eventually(() => expect(result.current.counts).toMatchObject({ unassigned: 1, open: 2, mine: 0 }));
+    expect(result.current.items.find((i) => i.conversation.id === first.id)?.conversation.assigneeId).toBe(
+      desk.bob.id,
+    );
+    // Resolved: it leaves the open view and its count.
+    await desk.services.actions.apply(desk.bob, first.id, { action: 'resolve' });
+    await eventually(() => expect(result.current.items.map((i) => i.conversation.id)).toEqual([second.id]));
+    expect(result.current.counts).toMatchObject({ unassigned: 1, open: 1, resolved: 1 });
+    expect(fetches).not.toHaveBeenCalled();
+
+    // After a reconnect, the relay is asked once for the list and once for the counts.
+    desk.client.socket.io.engine.close();
+    await eventually(() => expect(inboxCalls(fetches)).toBe(1));
+    await eventually(() => expect(fetches).toHaveBeenCalledTimes(2));
+    expect(result.current.counts).toMatchObject({ unassigned: 1, open: 1, resolved: 1 });
     expect(handlers.onError).not.toHaveBeenCalled();
   });
 
@@ -54,9 +79,12 @@ describe('useInbox', () => {
       return response;
     });
     const handlers = { onSignedOut: vi.fn(), onError: vi.fn() };
-    const { result, rerender } = renderHook(({ query }) => useInbox(desk.client, query, handlers), {
-      initialProps: { query: OPEN },
-    });
+    const { result, rerender } = renderHook(
+      ({ query }) => useInbox(desk.client, query, desk.ana.id, handlers),
+      {
+        initialProps: { query: OPEN },
+      },
+    );
     rerender({ query: { view: 'mine', sort: 'activity' } });
     await eventually(() => expect(result.current.loading).toBe(false));
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -65,7 +93,7 @@ describe('useInbox', () => {
 
   it('reports a refused query, and a session the relay no longer knows as signed out', async () => {
     const handlers = { onSignedOut: vi.fn(), onError: vi.fn() };
-    const { rerender } = renderHook(({ query }) => useInbox(desk.client, query, handlers), {
+    const { rerender } = renderHook(({ query }) => useInbox(desk.client, query, desk.ana.id, handlers), {
       initialProps: { query: { ...OPEN, sort: 'loudest' } as unknown as InboxQuery },
     });
     await eventually(() => expect(handlers.onError).toHaveBeenCalledTimes(1));

@@ -1,9 +1,11 @@
-// The conversation list of a view and the counts of every view, kept current: fetched again when
-// the query changes and, once per burst, when the relay reports a message or a conversation.
+// The conversation list of a view and the counts of every view, kept current by the relay's
+// `inbox` announcements (inbox-changes.ts applies them). The relay is asked again only when the
+// query changes, when the socket (re)connects, and when an announcement shows one was missed.
 import type { AgentChatClient } from '@parley/client';
-import type { InboxCounts, InboxItem, InboxQuery } from '@parley/protocol';
+import type { InboxChange, InboxCounts, InboxItem, InboxQuery } from '@parley/protocol';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
+import { countsAfter, Known, listAfter } from './inbox-changes';
 
 export interface InboxHandlers {
   /** The relay no longer knows this session. */
@@ -11,57 +13,153 @@ export interface InboxHandlers {
   onError: (message: string) => void;
 }
 
-export function useInbox(
+/** How long after a reconnect or a gap the relay is asked: a burst of them asks once. */
+const RESYNC_AFTER_MS = 150;
+/** Counts asked for again when announcements came while they were on their way (bounded). */
+const COUNT_ROUNDS = 3;
+
+/**
+ * Calls `resync` soon (once per burst) whenever the agent's socket connects again after the
+ * first time; answers what asks for a resync after a gap. The timer calls whatever `resync` is
+ * current when it fires, so a query changed meanwhile is the one asked for.
+ */
+function useResync(client: AgentChatClient, resync: () => void): () => void {
+  const current = useRef(resync);
+  current.current = resync;
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const soon = useCallback(() => {
+    clearTimeout(pending.current);
+    pending.current = setTimeout(() => current.current(), RESYNC_AFTER_MS);
+  }, []);
+  useEffect(() => {
+    client.socket.on('connect', soon);
+    return () => {
+      client.socket.off('connect', soon);
+      clearTimeout(pending.current);
+    };
+  }, [client, soon]);
+  return soon;
+}
+
+/** Follows the relay's `inbox` announcements while mounted. */
+function useInboxChanges(client: AgentChatClient, onChange: (change: InboxChange) => void): void {
+  const handler = useRef(onChange);
+  handler.current = onChange;
+  useEffect(() => {
+    const listener = (change: InboxChange) => handler.current(change);
+    client.socket.on('inbox', listener);
+    return () => {
+      client.socket.off('inbox', listener);
+    };
+  }, [client]);
+}
+
+const report = (handlers: InboxHandlers | undefined, e: unknown) => {
+  if (e instanceof ApiError && e.status === 401) handlers?.onSignedOut();
+  else if (e instanceof ApiError) handlers?.onError(e.message);
+};
+
+/** One query's rows: fetched when it changes, on reconnect and after a gap; kept from announcements. */
+export function useInboxList(
   client: AgentChatClient,
   query: InboxQuery,
-  handlers: InboxHandlers,
-): { items: InboxItem[]; counts: InboxCounts | null; loading: boolean; refreshSoon: () => void } {
+  agentId: string,
+  handlers?: InboxHandlers,
+): { items: InboxItem[]; loading: boolean } {
   const [items, setItems] = useState<InboxItem[]>([]);
-  const [counts, setCounts] = useState<InboxCounts | null>(null);
   const [loading, setLoading] = useState(true);
   const on = useRef(handlers);
   on.current = handlers;
+  const known = useRef(new Known());
 
-  // Answers can arrive out of order (a search typed while a refresh runs): only the latest counts.
+  // Answers can arrive out of order (a search typed while a resync runs): only the latest counts.
   const latest = useRef(0);
-  const refresh = useCallback(async () => {
+  const load = useCallback(async () => {
     const request = ++latest.current;
     try {
-      const [list, c] = await Promise.all([api.inbox(query), api.counts()]);
+      const list = await api.inbox(query);
       if (request !== latest.current) return;
+      known.current.clear();
+      known.current.rows(list.items);
       setItems(list.items);
-      setCounts(c.counts);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) on.current.onSignedOut();
-      else if (e instanceof ApiError) on.current.onError(e.message);
+      if (request === latest.current) report(on.current, e);
     } finally {
-      setLoading(false);
+      if (request === latest.current) setLoading(false);
     }
   }, [query]);
-
-  // Many events arrive together (a message and its conversation): one refresh for a burst.
-  // The timer calls whatever refresh is current when it fires, so a search or a filter typed
-  // meanwhile is not overwritten by the list it replaced.
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const current = useRef(refresh);
-  current.current = refresh;
-  const refreshSoon = useCallback(() => {
-    clearTimeout(pending.current);
-    pending.current = setTimeout(() => void current.current(), 150);
-  }, []);
-  useEffect(() => () => clearTimeout(pending.current), []);
+  const resyncSoon = useResync(client, () => void load());
 
   useEffect(() => {
     setLoading(true);
-    void refresh();
-  }, [refresh]);
+    void load();
+  }, [load]);
 
+  useInboxChanges(client, (change) => {
+    const arrival = known.current.take(change);
+    if (arrival === 'stale') return;
+    setItems((list) => listAfter(list, change, query, agentId));
+    if (arrival === 'gap') resyncSoon();
+  });
+
+  return { items, loading };
+}
+
+/** How many conversations each view holds: asked for on mount, reconnect and gap; kept from announcements. */
+function useInboxCounts(
+  client: AgentChatClient,
+  agentId: string,
+  handlers: InboxHandlers,
+): InboxCounts | null {
+  const [counts, setCounts] = useState<InboxCounts | null>(null);
+  const on = useRef(handlers);
+  on.current = handlers;
+  const known = useRef(new Known());
+  /** Announcements since the counts on their way were asked for: the answer may or may not hold them. */
+  const arrived = useRef(0);
+  const latest = useRef(0);
+
+  const load = useCallback(async () => {
+    const request = ++latest.current;
+    try {
+      for (let round = 0; round < COUNT_ROUNDS; round++) {
+        arrived.current = 0;
+        const answer = await api.counts();
+        if (request !== latest.current) return;
+        known.current.clear();
+        setCounts(answer.counts);
+        if (arrived.current === 0) return;
+      }
+    } catch (e) {
+      if (request === latest.current) report(on.current, e);
+    }
+  }, []);
+  const resyncSoon = useResync(client, () => void load());
   useEffect(() => {
-    const offs = [client.on('message', refreshSoon), client.on('conversation', refreshSoon)];
-    return () => {
-      for (const off of offs) off();
-    };
-  }, [client, refreshSoon]);
+    void load();
+  }, [load]);
 
-  return { items, counts, loading, refreshSoon };
+  useInboxChanges(client, (change) => {
+    arrived.current++;
+    const before = known.current.placement(change);
+    const arrival = known.current.take(change);
+    if (arrival === 'stale') return;
+    if (before === undefined || arrival === 'gap') {
+      resyncSoon();
+      return;
+    }
+    setCounts((c) => c && countsAfter(c, before, change, agentId));
+  });
+  return counts;
+}
+
+export function useInbox(
+  client: AgentChatClient,
+  query: InboxQuery,
+  agentId: string,
+  handlers: InboxHandlers,
+): { items: InboxItem[]; counts: InboxCounts | null; loading: boolean } {
+  const { items, loading } = useInboxList(client, query, agentId, handlers);
+  const counts = useInboxCounts(client, agentId, handlers);
+  return { items, counts, loading };
 }

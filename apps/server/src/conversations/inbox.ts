@@ -1,6 +1,6 @@
 // The console's inbox: views (unassigned, mine, open, snoozed, resolved) with live counts,
 // filters, two sorts, and full-text search over transcripts that shows the matching message.
-import type { InboxCounts, InboxItem, InboxQuery, InboxView, Message } from '@parley/protocol';
+import type { InboxChange, InboxCounts, InboxItem, InboxQuery, InboxView, Message } from '@parley/protocol';
 import { INBOX_VIEWS } from '@parley/protocol';
 import { type Collection, type Document, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -134,6 +134,44 @@ export class Inbox {
     return { docs, matches: new Map() };
   }
 
+  /**
+   * The announcement of a change to a conversation: its row as `list` shows it, counted as one
+   * more revision. One atomic update takes the revision and swaps the placement agents were last
+   * told of for the current one, so announcements made by any relay number each conversation's
+   * changes without a gap, and each says where the previous one placed it. Null when there is no
+   * such conversation.
+   */
+  async announce(conversationId: string): Promise<InboxChange | null> {
+    const doc = await this.conversations.findOneAndUpdate(
+      { _id: new ObjectId(conversationId) },
+      [
+        {
+          $set: {
+            inbox: {
+              revision: { $add: [{ $ifNull: ['$inbox.revision', 0] }, 1] },
+              status: '$status',
+              assigneeId: '$assigneeId',
+            },
+          },
+        },
+      ],
+      // The document before this update is the conversation as it is now, with the last placement.
+      { returnDocument: 'before', writeConcern: { w: 1, j: false } },
+    );
+    if (!doc) return null;
+    const revision = (doc.inbox?.revision ?? 0) + 1;
+    const [item] = await this.items(
+      [{ ...doc, inbox: { revision, status: doc.status, assigneeId: doc.assigneeId ?? null } }],
+      new Map(),
+    );
+    const change: InboxChange = { item: item!, revision };
+    if (doc.inbox) {
+      const { status, assigneeId } = doc.inbox;
+      change.before = status ? { status, assigneeId: assigneeId ? assigneeId.toHexString() : null } : null;
+    }
+    return change;
+  }
+
   /** A visitor's conversations, newest first, for the visitor panel. */
   async ofVisitor(agent: Agent, visitorId: string): Promise<InboxItem[]> {
     const docs = await this.conversations
@@ -216,6 +254,7 @@ export class Inbox {
         conversation,
         visitorName: visitor?.name || visitor?.email || anonymousName(conversation.visitorId),
         preview: last ? preview(last) : null,
+        revision: doc.inbox?.revision ?? 0,
       };
       if (match) {
         item.match = {

@@ -1,5 +1,6 @@
 // A conversation and its timeline. `seq` on the conversation is the timeline's counter, taken
 // with an atomic $inc; each message keeps the seq it was given and the client's id for it.
+import type { ConversationStatus } from '@parley/protocol';
 import { type Connection, type InferSchemaType, Schema, type Types } from 'mongoose';
 
 const conversationSchema = new Schema(
@@ -94,6 +95,12 @@ messageSchema.index(
 export type ConversationDoc = InferSchemaType<typeof conversationSchema> & {
   _id: Types.ObjectId;
   createdAt: Date;
+  /**
+   * What agents' inboxes were last told of the conversation (Inbox.announce): how many
+   * announcements there were, and the status and assignee the last one placed it by (null: in
+   * no view yet). Set when a conversation starts; absent on those from before announcements.
+   */
+  inbox?: { revision: number; status: ConversationStatus | null; assigneeId: Types.ObjectId | null };
 };
 export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId; createdAt: Date };
 

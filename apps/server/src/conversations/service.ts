@@ -104,6 +104,7 @@ export class ConversationService {
               lastMessageAt: null,
               firstResponseAt: null,
               resolvedAt: null,
+              inbox: { revision: 0, status: null, assigneeId: null },
               createdAt: now,
               updatedAt: now,
             },

@@ -1,5 +1,6 @@
 // Wires Socket.IO to the services: creates the server, checks every handshake's Origin, sets up
-// the two namespaces, and fans out what the conversations domain announces after each write.
+// the two namespaces, and fans out what the conversations domain announces after each write
+// (inboxes through inbox-announcer.ts).
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { AGENT_NAMESPACE, MAX_PACKET_BYTES, VISITOR_NAMESPACE } from '@parley/protocol';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -22,6 +23,7 @@ import {
   type VisitorNamespace,
   visitorRooms,
 } from './context';
+import { inboxAnnouncer } from './inbox-announcer';
 import { setUpVisitorNamespace, visitorOriginAllowed } from './visitor-namespace';
 
 /**
@@ -90,6 +92,9 @@ export async function attachRealtime(
   const onPresence = (agent: { siteIds: string[] | null }) => announcer.changed(agent.siteIds);
   services.agents.events.on('presence', onPresence);
 
+  // Inboxes follow every change of the conversations they show from one announcement each.
+  const inbox = inboxAnnouncer(ctx);
+
   const events = services.conversations.events;
   events.on('message', (message, route, origin) => {
     const skip = origin ? [origin] : [];
@@ -116,6 +121,7 @@ export async function attachRealtime(
     async close() {
       services.agents.events.off('presence', onPresence);
       announcer.close();
+      inbox.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // quit() waits for its reply, so a Redis that is gone would hold the relay's stop forever;
