@@ -148,4 +148,5 @@ export const siteAdminUpdateSchema = z.strictObject({
     .max(7 * 24 * 3600)
     .optional(),
   widget: siteSettingsSchema.optional(),
+  redaction: z.strictObject({ iban: z.boolean(), nationalIds: z.boolean() }).optional(),
 }) satisfies z.ZodType<SiteAdminUpdate, unknown>;

@@ -182,7 +182,7 @@ const words = fc
 const joiner = fc.constantFrom(': ', ' — ', '\n', ' (', ') ', '. ', ', ', ' „', '” ');
 
 /** A number inside text: the text, and what the number is written as. */
-const inText = (numbers: fc.Arbitrary<string>) =>
+const inText = <T>(numbers: fc.Arbitrary<T>) =>
   fc.record({ before: words, open: joiner, number: numbers, close: joiner, after: words });
 
 const cardMask = (digits: string) => `${DOT.repeat(4)} ${DOT.repeat(4)} ${DOT.repeat(4)} ${digits.slice(-4)}`;

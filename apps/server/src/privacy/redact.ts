@@ -21,14 +21,10 @@
 // - PESEL    44051401359                   → •••••••1359
 // A mask never matches again: redacting redacted text changes nothing.
 
-/** What a message had masked. */
-export type RedactionKind = 'card' | 'iban' | 'national_id';
+import type { RedactionKind, SiteRedaction } from '@parley/protocol';
 
 /** A site's switches: cards are always masked, IBANs and national ids when the site says so. */
-export interface RedactionSettings {
-  iban: boolean;
-  nationalIds: boolean;
-}
+export type RedactionSettings = SiteRedaction;
 
 export const ALL_REDACTIONS: RedactionSettings = { iban: true, nationalIds: true };
 
