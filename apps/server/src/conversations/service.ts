@@ -160,12 +160,12 @@ export class ConversationService {
   async append(
     actor: Actor | { kind: 'system' },
     input: Pick<WriteRequest, 'conversationId' | 'clientMsgId' | 'body'> &
-      Partial<Pick<WriteRequest, 'type' | 'visibility' | 'channel' | 'data' | 'lookupStored'>>,
+      Partial<Pick<WriteRequest, 'type' | 'visibility' | 'channel' | 'data' | 'lookupStored' | 'redacted'>>,
     origin?: string,
   ): Promise<WriteResult> {
     const author: Author =
       actor.kind === 'system' ? { kind: 'system', id: 'parley', name: 'Parley' } : authorFor(actor);
-    const masked = await this.masked(actor, input.conversationId, input.body);
+    const masked = await this.masked(actor, input.conversationId, input.body, input.redacted);
     const result = await this.writer.write({ ...input, ...masked, author, access: accessFor(actor) });
     if (result.ok && result.created) this.events.emit('message', result.message, result.route, origin);
     return result;
@@ -180,6 +180,8 @@ export class ConversationService {
     actor: Actor | { kind: 'system' },
     conversationId: string,
     body: string,
+    /** What the caller masked already (inbound mail is masked before it is stored). */
+    before: RedactionKind[] = [],
   ): Promise<{ body: string; redacted?: RedactionKind[] }> {
     let result = redact(body, ALL_REDACTIONS);
     if (result.kinds.some((kind) => kind !== 'card')) {
@@ -188,7 +190,8 @@ export class ConversationService {
       // A conversation out of reach is refused by the writer; until then nothing is let through.
       if (siteId) result = redact(body, await this.redaction(siteId));
     }
-    return result.kinds.length > 0 ? { body: result.text, redacted: result.kinds } : { body };
+    const kinds = [...new Set([...before, ...result.kinds])];
+    return kinds.length > 0 ? { body: result.text, redacted: kinds } : { body };
   }
 
   /** See MessageWriter.owe: `name` is owed for every message `applies` to, stored with it. */
