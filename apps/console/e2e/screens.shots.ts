@@ -215,6 +215,10 @@ it(
         await visit(page, `/inbox/open/${ids.email}`, 'inbox-email', '.email-channel.on');
         await visit(page, '/inbox/open', 'inbox-list', '.inbox-row');
         await visit(page, '/settings/sites', 'settings-sites', '.site-form');
+        // Far down the form: the screen is taken with it scrolled into view.
+        await page.getByRole('heading', { name: 'Sensitive numbers' }).scrollIntoViewIfNeeded();
+        await page.getByRole('checkbox', { name: /IBAN/ }).check();
+        await shot(page, 'settings-redaction');
         await visit(page, '/settings/agents', 'settings-agents', '.table tbody tr');
         await visit(page, '/settings/canned', 'settings-canned', '.canned-list li');
         await visit(page, '/email/mailbox', 'email-mailbox', '.mailbox-row');

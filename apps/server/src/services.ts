@@ -36,19 +36,28 @@ export interface Services {
 }
 
 export function createServices(connection: Connection, config: Config): Services {
-  const conversations = new ConversationService(connection, {
-    windowMs: config.batchWindowMs,
-    // Without REDIS_URL there is one relay: fan-out between relays needs Redis.
-    soleWriter: !config.redisUrl,
-  });
   const sites = new SiteService(connection);
+  const siteAdmin = new SiteAdmin(connection, sites, config.publicUrl);
+  const conversations = new ConversationService(
+    connection,
+    {
+      windowMs: config.batchWindowMs,
+      // Without REDIS_URL there is one relay: fan-out between relays needs Redis.
+      soleWriter: !config.redisUrl,
+    },
+    (siteId) => siteAdmin.redaction(siteId),
+  );
   const visitors = new VisitorService(connection, config.linkSecret);
   const agents = new AgentService(connection, { sessionTtlMs: config.sessionTtlHours * 3600_000 });
-  const siteAdmin = new SiteAdmin(connection, sites, config.publicUrl);
   const actions = new ConversationActions(connection, conversations, agents);
   const routing = new Routing(connection, agents, siteAdmin, actions);
   routing.listen(conversations);
-  const email = new EmailService(connection, config, { conversations, visitors, sites });
+  const email = new EmailService(connection, config, {
+    conversations,
+    visitors,
+    sites,
+    redaction: (siteId) => siteAdmin.redaction(siteId),
+  });
   const meetings = new MeetingService(connection, conversations, {
     mailer: mailerOver((mail, siteId) => email.sendMail(mail, siteId), config.emailFrom),
     publicUrl: config.publicUrl,

@@ -149,6 +149,7 @@ export const siteAdminUpdateSchema = z.strictObject({
     .max(7 * 24 * 3600)
     .optional(),
   widget: siteSettingsSchema.optional(),
+  redaction: z.strictObject({ iban: z.boolean(), nationalIds: z.boolean() }).optional(),
 }) satisfies z.ZodType<SiteAdminUpdate, unknown>;
 
 const isoDate = bounded(40).regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/, 'must be an ISO date');

@@ -180,6 +180,8 @@ export interface SiteAdminView {
   /** A visitor waiting longer than this for a first answer raises a notification. */
   firstResponseTargetSec: number;
   widget: SiteSettings;
+  /** What is masked in messages besides card numbers, which always are. */
+  redaction: SiteRedaction;
   /** The tag to paste into the site's pages. */
   embedSnippet: string;
 }
@@ -190,6 +192,13 @@ export interface SiteAdminUpdate {
   assignment?: 'manual' | 'balanced';
   firstResponseTargetSec?: number;
   widget?: SiteSettings;
+  redaction?: SiteRedaction;
+}
+
+/** A site's redaction switches: IBANs, and national identity numbers (Romanian CNP, Polish PESEL). */
+export interface SiteRedaction {
+  iban: boolean;
+  nationalIds: boolean;
 }
 
 /** `POST /api/auth/login`. */

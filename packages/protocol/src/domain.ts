@@ -76,6 +76,9 @@ export type TimelineEntryType = 'message' | 'note' | 'event';
 /** `agents`: never sent to the visitor (notes, internal events). */
 export type Visibility = 'all' | 'agents';
 
+/** What may be masked in a message before it is stored: a card number, an IBAN, a CNP or PESEL. */
+export type RedactionKind = 'card' | 'iban' | 'national_id';
+
 /** One entry on a conversation's timeline, ordered by `seq`. */
 export interface Message {
   id: string;
@@ -91,6 +94,8 @@ export interface Message {
   /** The channel this entry came in or went out on. */
   channel: Channel;
   createdAt: string;
+  /** What was masked in `body` before it was stored; the original was never kept. */
+  redacted?: RedactionKind[];
 }
 
 export interface TypingEvent {

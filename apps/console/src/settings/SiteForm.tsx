@@ -1,5 +1,6 @@
 // One site's settings: its embed snippet, name, allowed origins, assignment, first-response
-// target, widget look and hours, and its identity secret (shown once, rotated on demand).
+// target, widget look and hours, what is masked in messages, and its identity secret (shown
+// once, rotated on demand).
 import type { SiteAdminView } from '@parley/protocol';
 import { useState } from 'preact/hooks';
 import { api } from '../api';
@@ -25,6 +26,7 @@ export function SiteForm({
   // Minutes on screen, seconds stored: an untouched field keeps the stored seconds exactly.
   const [target, setTarget] = useState<string | null>(null);
   const [widget, setWidget] = useState(site.widget);
+  const [redaction, setRedaction] = useState(site.redaction);
   const [copied, setCopied] = useState(false);
 
   const save = (e: Event) => {
@@ -37,6 +39,7 @@ export function SiteForm({
         firstResponseTargetSec:
           target === null ? site.firstResponseTargetSec : Math.round(Number(target) * 60),
         widget,
+        redaction,
       });
       onSaved(saved);
     }, 'Saved. The widget picks up the changes within seconds.');
@@ -112,6 +115,35 @@ export function SiteForm({
       </div>
 
       <WidgetSettingsForm value={widget} onChange={setWidget} />
+
+      <div class="card grid">
+        <h2>Sensitive numbers</h2>
+        <p class="muted" id={`redaction-help-${site.id}`}>
+          Card numbers are always masked before a message or an email is stored, leaving the last four digits
+          (•••• •••• •••• 4242), and the visitor is told why. The original is never kept.
+        </p>
+        <fieldset aria-describedby={`redaction-help-${site.id}`}>
+          <legend>Also mask</legend>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={redaction.iban}
+              onChange={(e) => setRedaction({ ...redaction, iban: (e.target as HTMLInputElement).checked })}
+            />{' '}
+            Bank account numbers (IBAN)
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={redaction.nationalIds}
+              onChange={(e) =>
+                setRedaction({ ...redaction, nationalIds: (e.target as HTMLInputElement).checked })
+              }
+            />{' '}
+            National identity numbers (Romanian CNP, Polish PESEL)
+          </label>
+        </fieldset>
+      </div>
 
       <div class="card">
         <h2>Identity verification</h2>

@@ -69,6 +69,8 @@ const messageSchema = new Schema(
     channel: { type: String, enum: ['chat', 'email'], default: 'chat' },
     body: { type: String, default: '' },
     data: { type: Schema.Types.Mixed },
+    /** What was masked in `body` before it was stored (card, iban, national_id). */
+    redacted: { type: [String], default: undefined },
     /**
      * What other domains still owe this message (for now 'email': an agent's reply on an email
      * conversation, until its email is scheduled). Stored with the message, so a relay that

@@ -1,9 +1,19 @@
 // Conversations and their timelines: starting one, appending messages (through the batching
 // writer), replaying what a client missed, and read receipts.
-import type { Author, Channel, Conversation, Message, Result, SyncResult } from '@parley/protocol';
+import type {
+  Author,
+  Channel,
+  Conversation,
+  Message,
+  RedactionKind,
+  Result,
+  SiteRedaction,
+  SyncResult,
+} from '@parley/protocol';
 import { failure, SYNC_PAGE_SIZE } from '@parley/protocol';
 import { type Collection, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { ALL_REDACTIONS, redact } from '../privacy/redact';
 import { type Access, accessFilter, narrow, reaches, sitesAccess } from './access';
 import { ConversationEvents } from './events';
 import { type ConversationDoc, conversationModel, type MessageDoc, messageModel } from './model';
@@ -62,7 +72,15 @@ export class ConversationService {
   /** Announcements after each durable write; see ConversationEventMap. */
   readonly events = new ConversationEvents();
 
-  constructor(connection: Connection, writer: WriterOptions) {
+  /**
+   * @param redaction what a site masks besides card numbers (asked only for a message that holds
+   * an IBAN or a national id)
+   */
+  constructor(
+    connection: Connection,
+    writer: WriterOptions,
+    private readonly redaction: (siteId: string) => Promise<SiteRedaction> = async () => ALL_REDACTIONS,
+  ) {
     this.model = conversationModel(connection);
     const messages = messageModel(connection);
     this.conversations = this.model.collection as unknown as Collection<ConversationDoc>;
@@ -143,14 +161,38 @@ export class ConversationService {
   async append(
     actor: Actor | { kind: 'system' },
     input: Pick<WriteRequest, 'conversationId' | 'clientMsgId' | 'body'> &
-      Partial<Pick<WriteRequest, 'type' | 'visibility' | 'channel' | 'data' | 'lookupStored'>>,
+      Partial<Pick<WriteRequest, 'type' | 'visibility' | 'channel' | 'data' | 'lookupStored' | 'redacted'>>,
     origin?: string,
   ): Promise<WriteResult> {
     const author: Author =
       actor.kind === 'system' ? { kind: 'system', id: 'parley', name: 'Parley' } : authorFor(actor);
-    const result = await this.writer.write({ ...input, author, access: accessFor(actor) });
+    const masked = await this.masked(actor, input.conversationId, input.body, input.redacted);
+    const result = await this.writer.write({ ...input, ...masked, author, access: accessFor(actor) });
     if (result.ok && result.created) this.events.emit('message', result.message, result.route, origin);
     return result;
+  }
+
+  /**
+   * The body as it may be stored: card numbers always masked, IBANs and national ids as the
+   * conversation's site says (privacy/redact.ts). Before the writer, so the original reaches
+   * neither the store nor an announcement.
+   */
+  private async masked(
+    actor: Actor | { kind: 'system' },
+    conversationId: string,
+    body: string,
+    /** What the caller masked already (inbound mail is masked before it is stored). */
+    before: RedactionKind[] = [],
+  ): Promise<{ body: string; redacted?: RedactionKind[] }> {
+    let result = redact(body, ALL_REDACTIONS);
+    if (result.kinds.some((kind) => kind !== 'card')) {
+      const siteId =
+        actor.kind === 'visitor' ? actor.siteId : (await this.route(actor, conversationId))?.siteId;
+      // A conversation out of reach is refused by the writer; until then nothing is let through.
+      if (siteId) result = redact(body, await this.redaction(siteId));
+    }
+    const kinds = [...new Set([...before, ...result.kinds])];
+    return kinds.length > 0 ? { body: result.text, redacted: kinds } : { body };
   }
 
   /** See MessageWriter.owe: `name` is owed for every message `applies` to, stored with it. */
@@ -286,7 +328,7 @@ export class ConversationService {
   }
 
   /** Where a conversation's events go, if the actor may act on it. Cached: these never change. */
-  async route(actor: Actor, conversationId: string): Promise<Route | null> {
+  async route(actor: Actor | { kind: 'system' }, conversationId: string): Promise<Route | null> {
     let route = this.routes.get(conversationId);
     if (!route) {
       const doc = await this.conversations.findOne(

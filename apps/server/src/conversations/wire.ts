@@ -68,5 +68,6 @@ export function toMessage(doc: MessageDoc): Message {
     createdAt: doc.createdAt.toISOString(),
   };
   if (doc.data) message.data = doc.data as Message['data'];
+  if (doc.redacted && doc.redacted.length > 0) message.redacted = doc.redacted as Message['redacted'];
   return message;
 }

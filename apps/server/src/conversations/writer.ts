@@ -12,7 +12,15 @@
 // response, waiting), in batch order, by the rules in state-rules.ts.
 // The unique (conversationId, seq) index catches a sole relay that is not alone after all.
 
-import type { Author, Channel, Failure, Message, TimelineEntryType, Visibility } from '@parley/protocol';
+import type {
+  Author,
+  Channel,
+  Failure,
+  Message,
+  RedactionKind,
+  TimelineEntryType,
+  Visibility,
+} from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import {
   type AnyBulkWriteOperation,
@@ -48,6 +56,8 @@ export interface WriteRequest {
   visibility?: Visibility;
   channel?: Channel;
   data?: Message['data'];
+  /** What was masked in `body` before it came here (privacy/redact.ts); stored with it. */
+  redacted?: RedactionKind[];
   /**
    * Look for a stored copy first (default). A client's first send skips it: only a resend can
    * match, and should one slip through, the unique index still answers with the stored copy.
@@ -514,6 +524,7 @@ export class MessageWriter {
       author,
       body: r.body,
       ...(r.data ? { data: r.data } : {}),
+      ...(r.redacted ? { redacted: r.redacted } : {}),
       createdAt: now,
     } as MessageDoc;
     const message = { author: r.author, type, visibility, channel };

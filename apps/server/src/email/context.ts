@@ -2,6 +2,7 @@
 // reads and writes, and the state the workers set (the outbound sender, the DNS resolver).
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { SiteRedaction } from '@parley/protocol';
 import type { DNSResolver } from 'mailauth';
 import type { Connection } from 'mongoose';
 import type { SendMailOptions } from 'nodemailer';
@@ -17,6 +18,8 @@ export interface EmailDeps {
   conversations: ConversationService;
   visitors: VisitorService;
   sites: SiteService;
+  /** What a site masks in mail besides card numbers (sites/admin.ts). */
+  redaction: (siteId: string) => Promise<SiteRedaction>;
 }
 
 /** The marks on agents' replies the outbox still owes (outbox.ts). */

@@ -8,10 +8,12 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { trusted } from 'mongoose';
 import type { SendMailOptions } from 'nodemailer';
 import type { Actor } from '../conversations/service';
+import { ALL_REDACTIONS } from '../privacy/redact';
 import { parsedAddresses, parseInboundAddress } from './addresses';
 import { newMessageId } from './compose';
 import type { EmailContext } from './context';
 import type { EmailThreadDoc } from './model';
+import { maskEmailParts } from './redaction';
 
 /**
  * On the dev Mailbox's own replies: an HMAC of their Message-ID under a key this process never
@@ -84,15 +86,22 @@ export async function catchMail(ctx: EmailContext, raw: Buffer): Promise<void> {
   const thread = target
     ? await ctx.models.threads.findOne({ replyToken: target.token }, { siteId: 1 }).lean<EmailThreadDoc>()
     : null;
+  // Parley's own mail is masked already; anything else caught here is masked like inbound mail.
+  const masking = maskEmailParts(
+    { subject: mail.subject ?? '', text: mail.text ?? '', html: null },
+    [],
+    raw,
+    ALL_REDACTIONS,
+  );
   await ctx.models.mailbox.create({
     siteId: thread?.siteId ?? markedSite(ctx, mail),
     messageId: mail.messageId ?? '',
     from: mail.from?.text ?? '',
     to: parsedAddresses(mail.to),
     replyTo: mail.replyTo?.value[0]?.address ?? null,
-    subject: mail.subject ?? '',
-    text: mail.text ?? '',
-    raw: raw.toString('utf8'),
+    subject: masking.parts.subject,
+    text: masking.parts.text,
+    raw: masking.keepRaw ? raw.toString('utf8') : '(the original is not kept: something in it was masked)',
   });
 }
 

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { HeldReason } from '@parley/protocol';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { Types } from 'mongoose';
+import { ALL_REDACTIONS } from '../privacy/redact';
 import { parsedAddresses, parseInboundAddress } from './addresses';
 import { automated } from './automated';
 import { safeAttachment, safeHtml } from './content';
@@ -11,6 +12,7 @@ import { type EmailContext, isDuplicateKey } from './context';
 import { fromMailbox } from './dev-mailbox';
 import { roomToHold } from './held';
 import type { EmailDoc, EmailThreadDoc } from './model';
+import { maskEmailParts } from './redaction';
 import { type AddedEmail, addToTimeline, noteAutomated } from './timeline';
 import { checkSender } from './verification';
 
@@ -91,14 +93,29 @@ export async function receive(
     inboundDomain: ctx.config.inboundDomain,
   });
   const from = mail.from?.value.length === 1 ? (mail.from.value[0]!.address ?? '').toLowerCase() : '';
+  // Masked before anything is stored; mail of no thread is masked as strictly as can be.
+  const masking = maskEmailParts(
+    {
+      subject: mail.subject ?? '',
+      text: (mail.text ?? '').slice(0, MAX_STORED_TEXT),
+      html: mail.html ? safeHtml(mail.html.slice(0, MAX_STORED_TEXT)) : null,
+    },
+    mail.attachments.map((a) => ({
+      id: new Types.ObjectId(),
+      ...safeAttachment(a.filename, a.contentType),
+      size: a.size,
+      content: a.content,
+    })),
+    raw,
+    thread ? await ctx.deps.redaction(thread.siteId.toHexString()) : ALL_REDACTIONS,
+  );
   const base = {
     direction: 'in' as const,
     messageId,
     from,
     to: recipients,
-    subject: mail.subject ?? '',
-    text: (mail.text ?? '').slice(0, MAX_STORED_TEXT),
-    html: mail.html ? safeHtml(mail.html.slice(0, MAX_STORED_TEXT)) : null,
+    ...masking.parts,
+    ...(masking.redacted.length > 0 ? { redacted: masking.redacted } : {}),
   };
   if (kind) {
     const record = await store(ctx, {
@@ -146,9 +163,9 @@ export async function receive(
         disposition: 'held',
         heldReason: reason,
         verification,
-        raw,
+        raw: masking.keepRaw ? raw : null,
       },
-      mail,
+      masking.attachments,
     );
     if (!record) return { disposition: 'duplicate', emailId: null };
     return { disposition: 'held', emailId: record._id.toHexString(), reason: reason ?? 'unknown_token' };
@@ -157,25 +174,27 @@ export async function receive(
   const record = await store(
     ctx,
     { ...base, conversationId: thread.conversationId, disposition: 'added', verification },
-    mail,
+    masking.attachments,
   );
   if (!record) return { disposition: 'duplicate', emailId: null };
   return addToTimeline(ctx, record, thread);
+}
+
+interface StoredAttachment {
+  id: Types.ObjectId;
+  filename: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
 }
 
 /** Stores an inbound record (and its attachments); null if the same Message-ID got there first. */
 async function store(
   ctx: EmailContext,
   fields: Record<string, unknown>,
-  mail?: ParsedMail,
+  attachments: StoredAttachment[] = [],
 ): Promise<EmailDoc | null> {
   const _id = new Types.ObjectId();
-  const attachments = (mail?.attachments ?? []).map((a) => ({
-    id: new Types.ObjectId(),
-    ...safeAttachment(a.filename, a.contentType),
-    size: a.size,
-    content: a.content,
-  }));
   try {
     const record = await ctx.models.emails.create({
       _id,

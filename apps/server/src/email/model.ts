@@ -71,8 +71,13 @@ const emailSchema = new Schema(
     /** Inbound: the DMARC verdict, as for an Authentication-Results header. */
     verification: { type: String, default: null },
     seq: { type: Number, default: null },
-    /** Held mail keeps its original bytes so an admin can see exactly what came in. */
+    /**
+     * Held mail keeps its original bytes so an admin can see exactly what came in, unless
+     * something in it was masked (email/redaction.ts): then the original is not kept.
+     */
     raw: { type: Buffer, default: null },
+    /** Inbound: what was masked in it before it was stored (card, iban, national_id). */
+    redacted: { type: [String], default: undefined },
     /** Outbound: the job and run that produced it, so a retried run resends the same email. */
     jobKey: { type: String, default: null },
     /** Outbound: the mail as handed to SMTP, so a retry sends the very same message. */

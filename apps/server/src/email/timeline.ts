@@ -2,6 +2,7 @@
 // or an automatic reply as an event only agents see, each under a client id that makes a second
 // delivery (or a rerun of an outbox job) harmless.
 import { createHash } from 'node:crypto';
+import type { RedactionKind } from '@parley/protocol';
 import { maskAddress } from './addresses';
 import { newText } from './content';
 import type { EmailContext } from './context';
@@ -30,6 +31,9 @@ export async function addToTimeline(
       clientMsgId: emailClientId('email-in', record.messageId),
       body,
       channel: 'email',
+      ...(record.redacted && record.redacted.length > 0
+        ? { redacted: record.redacted as RedactionKind[] }
+        : {}),
       data: {
         name: 'email',
         emailId: record._id.toHexString(),

@@ -1,7 +1,7 @@
 // Site administration for the console: list, create, rename, origins, routing mode,
 // first-response target, widget settings, and the identity secret (shown once, rotatable).
 import { randomBytes } from 'node:crypto';
-import type { Result, SiteAdminUpdate, SiteAdminView } from '@parley/protocol';
+import type { Result, SiteAdminUpdate, SiteAdminView, SiteRedaction } from '@parley/protocol';
 import { failure } from '@parley/protocol';
 import { siteSettingsSchema } from '@parley/protocol/schemas';
 import { type Connection, trusted } from 'mongoose';
@@ -16,8 +16,14 @@ export interface SiteRouting {
 
 const ROUTING_CACHE_MS = 5_000;
 
+const redactionOf = (doc: Pick<SiteDoc, 'settings'> | null): SiteRedaction => ({
+  iban: doc?.settings?.redaction?.iban ?? false,
+  nationalIds: doc?.settings?.redaction?.nationalIds ?? false,
+});
+
 export class SiteAdmin {
   private readonly routingCache = new Recent<SiteRouting>(ROUTING_CACHE_MS);
+  private readonly redactionCache = new Recent<SiteRedaction>(ROUTING_CACHE_MS);
   private readonly model;
 
   constructor(
@@ -38,6 +44,7 @@ export class SiteAdmin {
       assignment: doc.settings?.assignment ?? 'manual',
       firstResponseTargetSec: doc.settings?.firstResponseTargetSec ?? 300,
       widget: widget.success ? widget.data : siteSettingsSchema.parse({}),
+      redaction: redactionOf(doc),
       embedSnippet: `<script async src="${this.publicUrl}/widget/loader.js" data-site="${doc.publicKey}"></script>`,
     };
   }
@@ -68,6 +75,16 @@ export class SiteAdmin {
     });
   }
 
+  /**
+   * What the site masks in messages besides card numbers; none for a site that does not exist.
+   * Asked for messages that hold an IBAN or a national id: kept briefly, like routing.
+   */
+  redaction(siteId: string): Promise<SiteRedaction> {
+    return this.redactionCache.get(siteId, async () =>
+      redactionOf(await this.model.findById(siteId, { settings: 1 }).lean<SiteDoc>()),
+    );
+  }
+
   /** A new site; its identity secret is answered this once. */
   async create(input: {
     name: string;
@@ -80,12 +97,17 @@ export class SiteAdmin {
 
   async update(siteId: string, changes: SiteAdminUpdate): Promise<Result<{ site: SiteAdminView }>> {
     this.routingCache.delete(siteId);
+    this.redactionCache.delete(siteId);
     const set: Record<string, unknown> = {};
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.allowedOrigins !== undefined) set.allowedOrigins = [...new Set(changes.allowedOrigins)];
     if (changes.assignment !== undefined) set['settings.assignment'] = changes.assignment;
     if (changes.firstResponseTargetSec !== undefined) {
       set['settings.firstResponseTargetSec'] = changes.firstResponseTargetSec;
+    }
+    if (changes.redaction !== undefined) {
+      set['settings.redaction.iban'] = changes.redaction.iban;
+      set['settings.redaction.nationalIds'] = changes.redaction.nationalIds;
     }
     if (changes.widget !== undefined) {
       const saved = await this.sites.updateSettings(siteId, changes.widget);

@@ -13,6 +13,11 @@ const siteSchema = new Schema(
     settings: {
       firstResponseTargetSec: { type: Number, default: 300 },
       assignment: { type: String, enum: ['manual', 'balanced'], default: 'manual' },
+      /** Masked in messages besides card numbers (which always are); see privacy/redact.ts. */
+      redaction: {
+        iban: { type: Boolean, default: false },
+        nationalIds: { type: Boolean, default: false },
+      },
     },
   },
   { timestamps: true },

@@ -10,6 +10,7 @@ import { Linkified } from './linkify';
 
 const MeetingCard = lazy(() => import('./meeting-card').then((m) => m.MeetingCard));
 const ByEmail = lazy(() => import('./email-bar').then((m) => m.ByEmail));
+const RedactedNote = lazy(() => import('./redacted-note').then((m) => m.RedactedNote));
 
 export interface TranscriptProps {
   entries: readonly TimelineEntry[];
@@ -71,6 +72,7 @@ export function Transcript(props: TranscriptProps): JSX.Element {
             <div class="bubble">
               <Linkified text={entry.body} />
             </div>
+            {'redacted' in entry && entry.redacted && <RedactedNote />}
             <div class={`status ${entry.status}`}>
               {entry.status === 'failed' ? (
                 <>
