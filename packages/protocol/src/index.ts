@@ -1,6 +1,7 @@
 // Parley's wire protocol: domain types, event maps, error codes and limits. No I/O, no zod:
 // the runtime schemas live in `@parley/protocol/schemas` so browser bundles stay small.
 
+export type { BusinessCalendar, WorkingInterval } from './calendar';
 export type {
   AcceptInvitePayload,
   AgentProfile,
@@ -130,6 +131,19 @@ export type {
   Slot,
   WeeklyHours,
 } from './meetings';
+export type {
+  DurationRow,
+  MetricDefinition,
+  MetricKind,
+  MetricName,
+  RateRow,
+  Report,
+  ReportConversation,
+  ReportGroupBy,
+  ReportRow,
+  VolumeRow,
+} from './metrics';
+export { FCR_REOPEN_DAYS, METRIC_NAMES, METRICS, percentile } from './metrics';
 export type {
   Availability,
   BusinessHoursInterval,

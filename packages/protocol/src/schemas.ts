@@ -113,4 +113,5 @@ export {
   upcomingQuerySchema,
   wallTimeSchema,
 } from './meeting-schemas';
+export * from './report-schemas';
 export * from './widget-schemas';
