@@ -2,6 +2,7 @@
 export default [
   'packages/protocol',
   'packages/client',
+  'packages/triage',
   'packages/widget',
   'apps/server',
   'apps/console',
