@@ -2,7 +2,7 @@
 // useInbox against a real relay: the list and counts of a view kept from the relay's
 // announcements with no request, asked again on reconnect, a newer query never overwritten by an
 // older answer, and a lost session.
-import type { InboxQuery } from '@parley/protocol';
+import type { InboxChange, InboxQuery } from '@parley/protocol';
 import { act, cleanup, renderHook } from '@testing-library/preact';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api } from '../api';
@@ -67,6 +67,41 @@ describe('useInbox', () => {
     await eventually(() => expect(inboxCalls(fetches)).toBe(1));
     await eventually(() => expect(fetches).toHaveBeenCalledTimes(2));
     expect(result.current.counts).toMatchObject({ unassigned: 1, open: 1, resolved: 1 });
+    expect(handlers.onError).not.toHaveBeenCalled();
+  });
+
+  it('asks the relay again once an announcement shows one was missed, and not for a stale one', async () => {
+    const { id } = await desk.visitorWrites('Czy wysyłacie do Rumunii? Trimiteți în România?');
+    const handlers = { onSignedOut: vi.fn(), onError: vi.fn() };
+    const { result } = renderHook(() => useInbox(desk.client, OPEN, desk.ana.id, handlers));
+    await eventually(() => expect(result.current.items.some((i) => i.conversation.id === id)).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const held = result.current.items.find((i) => i.conversation.id === id)!;
+    const announce = (change: InboxChange) =>
+      act(() => {
+        for (const listener of desk.client.socket.listeners('inbox')) listener(change);
+      });
+    const fetches = vi.spyOn(globalThis, 'fetch');
+
+    // The same revision again (a late copy): nothing moves, nothing is asked.
+    await announce({
+      item: { ...held, conversation: { ...held.conversation, status: 'resolved' } },
+      revision: held.revision!,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fetches).not.toHaveBeenCalled();
+    expect(result.current.items.some((i) => i.conversation.id === id)).toBe(true);
+
+    // Two revisions on: one was missed, so the list and the counts are asked for again.
+    const later = { ...held, conversation: { ...held.conversation, priority: 'urgent' as const } };
+    await announce({
+      item: later,
+      revision: held.revision! + 2,
+      before: { status: 'open', assigneeId: null },
+    });
+    expect(result.current.items.find((i) => i.conversation.id === id)?.conversation.priority).toBe('urgent');
+    await eventually(() => expect(inboxCalls(fetches)).toBe(1));
+    await eventually(() => expect(fetches).toHaveBeenCalledTimes(2));
     expect(handlers.onError).not.toHaveBeenCalled();
   });
 

@@ -110,11 +110,14 @@ function useInboxCounts(
   client: AgentChatClient,
   agentId: string,
   handlers: InboxHandlers,
+  /** Rows the relay answered or announced: the counts already hold them as they are. */
+  rows: InboxItem[],
 ): InboxCounts | null {
   const [counts, setCounts] = useState<InboxCounts | null>(null);
   const on = useRef(handlers);
   on.current = handlers;
   const known = useRef(new Known());
+  useEffect(() => known.current.rows(rows), [rows]);
   /** Announcements since the counts on their way were asked for: the answer may or may not hold them. */
   const arrived = useRef(0);
   const latest = useRef(0);
@@ -126,7 +129,6 @@ function useInboxCounts(
         arrived.current = 0;
         const answer = await api.counts();
         if (request !== latest.current) return;
-        known.current.clear();
         setCounts(answer.counts);
         if (arrived.current === 0) return;
       }
@@ -160,6 +162,6 @@ export function useInbox(
   handlers: InboxHandlers,
 ): { items: InboxItem[]; counts: InboxCounts | null; loading: boolean } {
   const { items, loading } = useInboxList(client, query, agentId, handlers);
-  const counts = useInboxCounts(client, agentId, handlers);
+  const counts = useInboxCounts(client, agentId, handlers, items);
   return { items, counts, loading };
 }
