@@ -54,13 +54,11 @@ complaint	chargeback
 delivery	deliver*
 delivery	shipping
 delivery	ship
-delivery	shipped
 delivery	courier
 delivery	parcel
 delivery	package
 delivery	tracking
 delivery	arrived
-delivery	arrive
 delivery	damaged
 delivery	broken
 delivery	address
@@ -243,7 +241,6 @@ scam	-3
 fraud	-3
 chargeback	-3
 dispute	-2
-disputing	-2
 report you	-3
 consumer protection	-3
 lawyer	-3
@@ -273,7 +270,6 @@ unbelievable	-2
 nightmare	-3
 never again	-3
 never ordering	-3
-never order	-3
 dont bother	-3
 waste	-2
 complain*	-2
@@ -285,7 +281,6 @@ crash*	-2
 hate	-3
 # Thanks and praise
 thanks	2
-thank	2
 thx	2
 thank you	2
 thanks in advance	0
@@ -309,7 +304,6 @@ gorgeous	3
 beautiful	2
 lovely	2
 love	3
-loves	3
 happy	2	-2
 =pleased	2	-2
 satisfied	2	-2
@@ -318,7 +312,6 @@ helpful	2	-2
 kind	2
 quick	1
 fast	1
-quickly	1
 early	1
 on time	1
 safely	1
@@ -428,7 +421,6 @@ negator	nikt
 negator	nic
 negator	żaden
 negator	żadnego
-negator	żadnych
 negator	bez
 negator	ani
 # intensifier: the nearest sentiment word in its clause counts one more.
@@ -445,7 +437,6 @@ intensifier	wcale
 intensifier	w ogóle
 intensifier	naprawdę
 intensifier	tak
-intensifier	super
 intensifier	wielkie
 intensifier	najbardziej
 # contrast: a new clause starts ("dzięki, ale …").
@@ -476,7 +467,6 @@ wciąż czekam	-2
 czekam od	-2
 czekam	-1
 miała być	-1
-miał być	-1
 złym adresem	-2
 zły adres	-2
 # Uszkodzenia i jakość
@@ -518,7 +508,6 @@ pieniądze z powrotem	-1
 oddają pieniędzy	0	-2
 dwa razy	-2
 drogo	-2
-drogi	-2
 zdzierstwo	-3
 oszust*	-3
 oszuka*	-3
@@ -533,7 +522,6 @@ niedopuszczaln*	-3
 skandal*	-3
 żenad*	-3
 kpina	-3
-kpiny	-3
 śmieszne	-2
 masakra	-3
 tragedi*	-3
@@ -581,7 +569,6 @@ cudown*	3
 pięknie	2
 piękn*	2
 miła	2
-miły	2
 miłego dnia	1
 =dobry	1
 =dobra	1
@@ -596,7 +583,6 @@ zadowolon*	2	-2
 pomocn*	2	-2
 pomogliście	2
 pomógł	2
-pomogła	2
 szybk*	1
 szybko	1
 na czas	1
@@ -650,7 +636,6 @@ delivery	awb
 delivery	ajuns
 delivery	ajungă
 delivery	adresa
-delivery	adresă
 delivery	deteriorat
 delivery	cod poștal
 delivery	ridica
@@ -662,7 +647,6 @@ refund	rambursa*
 refund	la schimb
 refund	înapoi
 payment	plat*
-payment	plăt*
 payment	card*
 payment	factur*
 payment	tva
@@ -725,7 +709,6 @@ intensifier	așa de
 intensifier	deloc
 intensifier	chiar
 intensifier	mult
-intensifier	super
 intensifier	tare
 intensifier	cel mai
 # contrast: a new clause starts ("mersi, dar …").
@@ -739,7 +722,6 @@ contrast	iar
 # Diacritics are optional in messages: "multumesc" matches "mulțumesc".
 # Livrare
 întârzi*	-2
-intarzi*	-2
 întârziere	-2
 pierdut	-2
 lipsă	-2
@@ -871,7 +853,6 @@ o zi bună	1
 ador	3
 încântat*	3
 mulțumit	2	-2
-mulțumită	2	-2
 recomand	2
 rapid*	1
 repede	1

@@ -42,7 +42,9 @@ export function detectLanguage(
 ): Language | null {
   const scores: Record<Language, number> = { en: 0, ro: 0, pl: 0 };
   let evidence = false;
-  for (const [language, score] of Object.entries(eld.detect(cleaned).getScores())) {
+  // eld sees the words only: a run of punctuation costs its separator pattern a backtrack per character.
+  const words = tokens.flatMap((token) => (token.kind === 'word' ? [token.text] : [])).join(' ');
+  for (const [language, score] of Object.entries(eld.detect(words).getScores())) {
     if (language in scores) {
       scores[language as Language] += score;
       evidence = true;

@@ -45,12 +45,15 @@ export interface Lexicon {
   suffixes: string[];
   /** Entries by the first three letters of their first word, longest first. */
   buckets: Map<string, Entry[]>;
+  entries: Entry[];
 }
 
 const KINDS: readonly string[] = ['negator', 'intensifier', 'contrast'];
 
-function rows(name: string): string[][] {
-  const text = DATA_FILES[name];
+type Files = Readonly<Record<string, string>>;
+
+function rows(files: Files, name: string): string[][] {
+  const text = files[name];
   if (text === undefined) throw new Error(`triage data file ${name} is missing`);
   return text
     .split('\n')
@@ -96,8 +99,8 @@ export function stem(word: string, suffixes: readonly string[]): string {
 }
 
 /** The index of one language: its sentiment words and phrases, modifiers, intent rules and the emoji. */
-export function buildLexicon(language: Language): Lexicon {
-  const suffixes = rows(`${language}/suffixes.tsv`)
+export function buildLexicon(language: Language, files: Files = DATA_FILES): Lexicon {
+  const suffixes = rows(files, `${language}/suffixes.tsv`)
     .map(([suffix]) => fold(suffix ?? ''))
     .sort((a, b) => b.length - a.length);
   const entries: Entry[] = [];
@@ -114,7 +117,7 @@ export function buildLexicon(language: Language): Lexicon {
     });
   };
   for (const file of [`${language}/sentiment.tsv`, 'emoji.tsv']) {
-    for (const [term = '', score, negated] of rows(file)) {
+    for (const [term = '', score, negated] of rows(files, file)) {
       const where = `${file} "${term}"`;
       add(term, where, {
         kind: 'sentiment',
@@ -124,12 +127,12 @@ export function buildLexicon(language: Language): Lexicon {
       });
     }
   }
-  for (const [kind = '', term = ''] of rows(`${language}/modifiers.tsv`)) {
+  for (const [kind = '', term = ''] of rows(files, `${language}/modifiers.tsv`)) {
     const where = `${language}/modifiers.tsv "${term}"`;
     if (!KINDS.includes(kind)) throw new Error(`triage data ${where}: unknown kind ${kind}`);
     add(term, where, { kind: kind as Kind, score: 0, negated: undefined, intent: undefined });
   }
-  for (const [intent = '', term = ''] of rows(`${language}/intent.tsv`)) {
+  for (const [intent = '', term = ''] of rows(files, `${language}/intent.tsv`)) {
     const where = `${language}/intent.tsv "${term}"`;
     if (!(INTENTS as readonly string[]).includes(intent) || intent === 'other') {
       throw new Error(`triage data ${where}: unknown intent ${intent}`);
@@ -145,7 +148,7 @@ export function buildLexicon(language: Language): Lexicon {
     buckets.set(key, [...(buckets.get(key) ?? []), entry]);
   }
   for (const bucket of buckets.values()) bucket.sort((a, b) => b.parts.length - a.parts.length);
-  return { suffixes, buckets };
+  return { suffixes, buckets, entries };
 }
 
 function fits(part: Part, token: Token | undefined, lexicon: Lexicon): boolean {

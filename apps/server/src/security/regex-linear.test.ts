@@ -13,7 +13,13 @@ import type { z } from 'zod';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Code that handles what visitors, agents and mail senders send. */
-const SOURCES = ['packages/protocol/src', 'packages/widget/src', 'packages/client/src', 'apps/server/src'];
+const SOURCES = [
+  'packages/protocol/src',
+  'packages/widget/src',
+  'packages/client/src',
+  'packages/triage/src',
+  'apps/server/src',
+];
 
 interface Found {
   where: string;
