@@ -3,24 +3,8 @@
 // Last line: one JSON object of the held-out figures. `--misses` lists the dev set's misses, to
 // tune on; the held-out set's are never printed (the lexicons are not tuned on it).
 // Run: pnpm triage:eval
-import { readFileSync } from 'node:fs';
-import { analyse, LANGUAGES, type Language, type Sentiment } from '../src/index';
-
-interface Sample {
-  language: Language;
-  sentiment: Sentiment;
-  text: string;
-}
-
-export function readSet(name: 'dev' | 'held-out'): Sample[] {
-  return readFileSync(new URL(`./${name}.tsv`, import.meta.url), 'utf8')
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [language, sentiment, text] = line.split('\t') as [Language, Sentiment, string];
-      return { language, sentiment, text };
-    });
-}
+import { analyse, LANGUAGES, type Language } from '../src/index';
+import { readSet, type Sample } from './sets';
 
 interface Figures {
   messages: number;
